@@ -1,0 +1,200 @@
+"""Events that are not lost and not handled twice.
+
+- The envelope every event carries: {event_id, event_type, version, occurred_at, org_id, actor, data}.
+- Outbox: a service writes its events into its own `outbox_events` table in the same transaction as
+  the change (`self.events(...)`). After the worker ends they are published at once; a timer relays
+  whatever a crash or a broker outage left behind. Delivery is therefore at least once.
+- Inbox side: `first_delivery()` records `event_id` per handler in the handler's transaction, so a
+  redelivered event changes nothing.
+"""
+import inspect
+import logging
+import uuid
+import weakref
+from datetime import timedelta
+
+from kombu import Connection, Exchange, Queue
+from nameko.amqp.publish import Publisher
+from nameko.constants import PERSISTENT
+from nameko.events import EventHandler, SERVICE_POOL, event_handler
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
+from nameko.standalone.events import get_event_exchange
+from nameko.timer import timer
+from sqlalchemy import JSON, DateTime, Integer, String, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from . import config
+from .db import Database, is_postgres
+from .timeutil import iso, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def make_envelope(event_type, data, actor=None, org_id=None, version=1):
+    return {
+        "event_id": str(uuid.uuid4()),
+        "event_type": event_type,
+        "version": version,
+        "occurred_at": iso(utcnow()),
+        "org_id": org_id or (actor or {}).get("org_id"),
+        "actor": actor,
+        "data": data,
+    }
+
+
+class OutboxEventMixin:
+    """Mix into a service's declarative Base as `class OutboxEvent(OutboxEventMixin, Base)`."""
+    __tablename__ = "outbox_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event_type: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    published_at: Mapped[object] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+
+
+class ProcessedEventMixin:
+    """Mix in as `class ProcessedEvent(ProcessedEventMixin, Base)`: the consumer's memory of events."""
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    handler: Mapped[str] = mapped_column(String(120), primary_key=True)
+    processed_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def first_delivery(session, model, envelope, handler):
+    """Record that `handler` saw this event; False if it already did (the caller then returns).
+
+    Call it first in the handler and commit it together with the handler's own changes.
+    """
+    event_id = (envelope or {}).get("event_id")
+    if not event_id:
+        log.warning("%s: event without event_id ignored: %r", handler, envelope)
+        return False
+    if session.get(model, (event_id, handler)) is not None:
+        return False
+    session.add(model(event_id=event_id, handler=handler))
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent redelivery got there first
+        session.rollback()
+        return False
+    return True
+
+
+def on_event(source_service, event_type):
+    """A durable, pooled handler: one replica of the service gets each event; queued while down."""
+    return event_handler(source_service, event_type, handler_type=SERVICE_POOL,
+                         reliable_delivery=True, requeue_on_error=False)
+
+
+class OutboxDispatcher(DependencyProvider):
+    """`self.events(event_type, data, actor=..., org_id=...)` adds an event to the worker's session.
+
+    Nothing is published unless the worker committed it.
+    """
+
+    def __init__(self, model):
+        self.model = model
+
+    def setup(self):
+        self.database = next(dep for dep in self.container.dependencies if isinstance(dep, Database))
+        nameko_config = self.container.config
+        self.exchange = get_event_exchange(self.container.service_name, nameko_config)
+        self.publisher = Publisher(nameko_config["AMQP_URI"],
+                                   serializer=nameko_config.get("serializer", "json"),
+                                   declare=[self.exchange], delivery_mode=PERSISTENT)
+        self.pending = weakref.WeakKeyDictionary()
+
+    def get_dependency(self, worker_ctx):
+        return _Emitter(self, worker_ctx)
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        event_ids = self.pending.pop(worker_ctx, None)
+        session = self.database.session_for(worker_ctx)
+        if not event_ids or session is None:
+            return
+        session.rollback()  # drop anything the worker left uncommitted: only committed events go out
+        rows = session.scalars(select(self.model).where(self.model.event_id.in_(event_ids),
+                                                        self.model.published_at.is_(None))).all()
+        self._publish_rows(session, rows)
+
+    def add(self, worker_ctx, event_type, data, actor=None, org_id=None):
+        envelope = make_envelope(event_type, data, actor=actor, org_id=org_id)
+        self.database.session_for(worker_ctx).add(
+            self.model(event_id=envelope["event_id"], event_type=event_type, payload=envelope))
+        self.pending.setdefault(worker_ctx, []).append(envelope["event_id"])
+        return envelope
+
+    def relay(self, session, older_than=timedelta(seconds=3), limit=200):
+        """Publish what the worker path did not (crash, broker down). Returns how many went out."""
+        query = (select(self.model)
+                 .where(self.model.published_at.is_(None),
+                        self.model.created_at <= utcnow() - older_than)
+                 .order_by(self.model.seq).limit(limit))
+        if is_postgres(session):
+            query = query.with_for_update(skip_locked=True)  # replicas share the work
+        rows = session.scalars(query).all()
+        return self._publish_rows(session, rows)
+
+    def _publish_rows(self, session, rows):
+        published = 0
+        try:
+            for row in rows:
+                self.publisher.publish(row.payload, exchange=self.exchange, routing_key=row.event_type)
+                row.published_at = utcnow()
+                published += 1
+        except Exception:  # broker unreachable: the relay timer tries again
+            log.warning("outbox: publishing failed, %d left for the relay", len(rows) - published,
+                        exc_info=True)
+        finally:
+            session.commit()
+        return published
+
+
+class _Emitter:
+    """What the service sees as `self.events`."""
+
+    def __init__(self, provider, worker_ctx):
+        self._provider, self._worker_ctx = provider, worker_ctx
+
+    def __call__(self, event_type, data, actor=None, org_id=None):
+        return self._provider.add(self._worker_ctx, event_type, data, actor=actor, org_id=org_id)
+
+    def relay(self):
+        return self._provider.relay(self._provider.database.session_for(self._worker_ctx))
+
+
+class OutboxRelayMixin:
+    """Mix into a service with `events = OutboxDispatcher(...)`: publishes what was left behind."""
+
+    @timer(interval=config.env_float("OUTBOX_RELAY_INTERVAL", 2.0))
+    def relay_outbox(self):
+        self.events.relay()
+
+
+def event_handler_queues(service_cls):
+    """The durable queues (with bindings) that the service's pooled event handlers consume."""
+    queues = []
+    for attr, method in inspect.getmembers(service_cls, inspect.isfunction):
+        for entrypoint in getattr(method, ENTRYPOINT_EXTENSIONS_ATTR, ()):
+            if isinstance(entrypoint, EventHandler) and entrypoint.handler_type == SERVICE_POOL:
+                exchange = Exchange(f"{entrypoint.source_service}.events", type="topic",
+                                    durable=True, delivery_mode=PERSISTENT)
+                name = (f"evt-{entrypoint.source_service}-{entrypoint.event_type}"
+                        f"--{service_cls.name}.{attr}")
+                queues.append(Queue(name, exchange=exchange, routing_key=entrypoint.event_type,
+                                    durable=True, auto_delete=False, exclusive=False))
+    return queues
+
+
+def declare_event_queues(service_cls, amqp_uri):
+    """Declare at deploy time, so events dispatched before the consumer first starts are kept."""
+    queues = event_handler_queues(service_cls)
+    with Connection(amqp_uri) as connection:
+        channel = connection.channel()
+        for queue in queues:
+            queue.bind(channel).declare()
+    return [queue.name for queue in queues]

@@ -1,0 +1,1 @@
+"""accounts: organizations (the tenants), staff users, and staff API tokens."""

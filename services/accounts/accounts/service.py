@@ -1,0 +1,141 @@
+from datetime import timedelta
+
+from nameko.rpc import rpc
+from nameko.timer import timer
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from portico_kit import config
+from portico_kit.actors import public, require_staff
+from portico_kit.db import Database
+from portico_kit.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+from portico_kit.health import HealthMixin
+from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
+from portico_kit.security import hash_password, new_token, token_hash, verify_password
+from portico_kit.timeutil import aware, utcnow
+from portico_kit.validation import load
+
+from . import events
+from .models import ApiToken, LoginFailure, Organization, OutboxEvent, User
+from .schemas import LoginSchema, OrganizationSchema, SignupSchema, organization_dict, user_dict
+
+TOKEN_TTL = timedelta(hours=config.env_float("STAFF_TOKEN_TTL_HOURS", 24 * 30))
+MAX_FAILURES = config.env_int("LOGIN_MAX_FAILURES", 10)
+FAILURE_WINDOW = timedelta(minutes=15)
+TOUCH_EVERY = timedelta(minutes=1)  # how often last_used_at is written (not on every request)
+
+
+class AccountsService(HealthMixin, OutboxRelayMixin):
+    name = "accounts"
+
+    db = Database()
+    events = OutboxDispatcher(OutboxEvent)
+
+    @rpc
+    def signup(self, data):
+        data = load(SignupSchema(), data)
+        org = Organization(name=data["organization_name"], email=data["email"])
+        user = User(organization=org, name=data["name"], email=data["email"],
+                    password_hash=hash_password(data["password"]), role="owner")
+        self.db.add_all([org, user])
+        try:
+            self.db.flush()
+        except IntegrityError:
+            self.db.rollback()
+            raise Conflict(code="email_taken", message="An account with this email already exists.",
+                           fields={"email": "An account with this email already exists."})
+        token = self._issue_token(user)
+        actor = self._actor(user)
+        self.events(events.ORGANIZATION_CREATED, events.organization_payload(org), actor=public(actor))
+        self.events(events.USER_CREATED, events.user_payload(user), actor=public(actor))
+        self.db.commit()
+        return {"organization": {"id": org.id, "name": org.name}, "user": user_dict(user), "token": token}
+
+    @rpc
+    def login(self, data):
+        data = load(LoginSchema(), data)
+        email = data["email"].strip().lower()
+        since = utcnow() - FAILURE_WINDOW
+        failures = self.db.scalar(select(func.count()).select_from(LoginFailure).where(
+            LoginFailure.email == email, LoginFailure.failed_at >= since))
+        if failures >= MAX_FAILURES:
+            raise TooManyRequests(code="too_many_attempts",
+                                  message="Too many failed sign-ins; try again in 15 minutes.")
+        user = self.db.scalar(select(User).where(User.email == email))
+        if not verify_password(user.password_hash if user else None, data["password"]):
+            self.db.add(LoginFailure(email=email))
+            self.db.commit()
+            raise Unauthorized(code="invalid_credentials", message="Email or password is wrong.")
+        self.db.execute(delete(LoginFailure).where(LoginFailure.email == email))
+        user.last_login_at = utcnow()
+        token = self._issue_token(user)
+        self.db.commit()
+        return {"token": token, "user": user_dict(user)}
+
+    @rpc
+    def authenticate(self, token):
+        """Token -> staff actor (with the organization's name and time zone), or 401."""
+        row = self.db.get(ApiToken, token_hash(token)) if token else None
+        now = utcnow()
+        if row is None or aware(row.expires_at) <= now:
+            raise Unauthorized(code="invalid_token", message="Sign in again: the token is invalid or expired.")
+        user = self.db.get(User, row.user_id)
+        if row.last_used_at is None or now - aware(row.last_used_at) > TOUCH_EVERY:
+            row.last_used_at = now
+            self.db.commit()
+        actor = self._actor(user)
+        actor["org_name"] = user.organization.name
+        actor["org_timezone"] = user.organization.timezone
+        actor["org_currency"] = user.organization.currency
+        return actor
+
+    @rpc
+    def logout(self, token):
+        self.db.execute(delete(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+        self.db.commit()
+        return {"ok": True}
+
+    @rpc
+    def get_organization(self, actor):
+        return organization_dict(self._organization(actor))
+
+    @rpc
+    def update_organization(self, actor, data):
+        org = self._organization(actor)
+        for key, value in load(OrganizationSchema(), data, partial=True).items():
+            setattr(org, key, value)
+        self.events(events.ORGANIZATION_UPDATED, events.organization_payload(org), actor=public(actor))
+        self.db.commit()
+        return organization_dict(org)
+
+    @rpc
+    def list_staff(self, actor):
+        """Staff of the actor's organization (notifications uses it to email them)."""
+        org = self._organization(actor)
+        return [user_dict(u) for u in sorted(org.users, key=lambda u: u.created_at)]
+
+    @timer(interval=3600)
+    def purge_expired(self):
+        now = utcnow()
+        self.db.execute(delete(ApiToken).where(ApiToken.expires_at < now))
+        self.db.execute(delete(LoginFailure).where(LoginFailure.failed_at < now - FAILURE_WINDOW))
+        self.db.commit()
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _organization(self, actor):
+        org = self.db.get(Organization, require_staff(actor))
+        if org is None:
+            raise NotFound(message="Organization not found.")
+        return org
+
+    def _issue_token(self, user):
+        token = new_token()
+        self.db.add(ApiToken(token_hash=token_hash(token), user_id=user.id, org_id=user.org_id,
+                             expires_at=utcnow() + TOKEN_TTL))
+        return token
+
+    @staticmethod
+    def _actor(user):
+        return {"kind": "staff", "org_id": user.org_id, "user_id": user.id, "name": user.name,
+                "email": user.email}

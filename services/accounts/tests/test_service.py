@@ -1,0 +1,92 @@
+"""accounts over the real broker: signup, login, tokens, the organization, isolation."""
+import pytest
+
+from portico_kit.errors import Conflict, Invalid, TooManyRequests, Unauthorized
+
+from accounts.service import MAX_FAILURES, AccountsService
+
+
+@pytest.fixture
+def accounts(start_service, rpc_client):
+    start_service(AccountsService, "accounts")
+    return rpc_client("accounts")
+
+
+def signup(accounts, email="owner@acme.test", org="Acme Ltd"):
+    return accounts.signup({"organization_name": org, "name": "Olive Owner", "email": email,
+                            "password": "correct horse"})
+
+
+def test_signup_returns_org_user_and_a_working_token(accounts):
+    result = signup(accounts)
+    assert result["organization"]["name"] == "Acme Ltd"
+    assert result["user"]["email"] == "owner@acme.test"
+    actor = accounts.authenticate(result["token"])
+    assert actor["kind"] == "staff"
+    assert actor["org_id"] == result["organization"]["id"]
+    assert actor["org_name"] == "Acme Ltd"
+
+
+def test_signup_twice_with_one_email_is_a_conflict(accounts):
+    signup(accounts)
+    with pytest.raises(Conflict) as err:
+        signup(accounts, email="OWNER@acme.test ")
+    assert err.value.code == "email_taken"
+
+
+def test_signup_validates_every_field(accounts):
+    with pytest.raises(Invalid) as err:
+        accounts.signup({"organization_name": "", "name": "x" * 500, "email": "not-an-email",
+                         "password": "short"})
+    assert set(err.value.fields) == {"organization_name", "name", "email", "password"}
+
+
+def test_unknown_fields_are_refused(accounts):
+    with pytest.raises(Invalid) as err:
+        accounts.signup({"organization_name": "A", "name": "B", "email": "a@b.test",
+                         "password": "long enough", "role": "admin"})
+    assert "role" in err.value.fields
+
+
+def test_login_checks_the_password_and_hashes_it(accounts):
+    signup(accounts)
+    token = accounts.login({"email": "Owner@Acme.test", "password": "correct horse"})["token"]
+    assert accounts.authenticate(token)["email"] == "owner@acme.test"
+    with pytest.raises(Unauthorized) as err:
+        accounts.login({"email": "owner@acme.test", "password": "wrong horse"})
+    assert err.value.code == "invalid_credentials"
+    with pytest.raises(Unauthorized):
+        accounts.login({"email": "nobody@acme.test", "password": "correct horse"})
+
+
+def test_repeated_failures_are_rate_limited(accounts):
+    signup(accounts)
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(Unauthorized):
+            accounts.login({"email": "owner@acme.test", "password": "guess"})
+    with pytest.raises(TooManyRequests):
+        accounts.login({"email": "owner@acme.test", "password": "correct horse"})
+
+
+def test_bad_and_revoked_tokens_are_refused(accounts):
+    token = signup(accounts)["token"]
+    with pytest.raises(Unauthorized):
+        accounts.authenticate("made-up")
+    accounts.logout(token)
+    with pytest.raises(Unauthorized):
+        accounts.authenticate(token)
+
+
+def test_organization_profile_is_read_and_patched_by_its_own_staff_only(accounts):
+    first = signup(accounts)
+    second = signup(accounts, email="boss@other.test", org="Other Co")
+    actor = accounts.authenticate(first["token"])
+    org = accounts.update_organization(actor, {"phone": "+49 30 1234", "currency": "EUR",
+                                               "timezone": "Europe/Berlin"})
+    assert (org["phone"], org["currency"], org["timezone"]) == ("+49 30 1234", "EUR", "Europe/Berlin")
+    other = accounts.get_organization(accounts.authenticate(second["token"]))
+    assert other["name"] == "Other Co" and other["phone"] is None
+    with pytest.raises(Invalid) as err:
+        accounts.update_organization(actor, {"currency": "EURO", "timezone": "Mars/Base"})
+    assert set(err.value.fields) == {"currency", "timezone"}
+    assert accounts.get_organization(actor)["currency"] == "EUR"

@@ -1,0 +1,1 @@
+"""billing: Invoices, quotes, payments, projects and time entries, comments on documents."""

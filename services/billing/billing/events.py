@@ -1,0 +1,1 @@
+"""Events billing publishes and consumes."""

@@ -1,0 +1,1 @@
+"""Input schemas and output shapes of billing's RPC methods."""

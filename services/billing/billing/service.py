@@ -1,0 +1,12 @@
+from portico_kit.db import Database
+from portico_kit.health import HealthMixin
+from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
+
+from .models import OutboxEvent
+
+
+class BillingService(HealthMixin, OutboxRelayMixin):
+    name = "billing"
+
+    db = Database()
+    events = OutboxDispatcher(OutboxEvent)

@@ -1,0 +1,1 @@
+"""customers: the customer book — customers, contact persons, addresses, custom field values."""

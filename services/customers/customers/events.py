@@ -1,0 +1,17 @@
+"""Events customers publishes (through its outbox). It consumes none yet."""
+CUSTOMER_CREATED = "customer_created"
+CUSTOMER_UPDATED = "customer_updated"
+CUSTOMER_DELETED = "customer_deleted"
+CONTACT_CREATED = "contact_created"
+CONTACT_UPDATED = "contact_updated"
+CONTACT_DELETED = "contact_deleted"
+
+
+def customer_ref(customer):
+    return {"id": customer.id, "display_name": customer.display_name}
+
+
+def changes_between(before, after):
+    """{field: {"old": ..., "new": ...}} for every field whose value changed."""
+    return {key: {"old": before.get(key), "new": after.get(key)}
+            for key in after if before.get(key) != after.get(key)}

@@ -1,0 +1,49 @@
+from marshmallow import fields
+
+from portico_kit.schemas import AddressSchema, currency
+from portico_kit.timeutil import iso
+from portico_kit.validation import EmailField, StrictBoolean, StrictSchema, text
+
+
+class CustomerSchema(StrictSchema):
+    display_name = text(200, required=True, allow_blank=False)
+    company_name = text(200, allow_none=True)
+    email = EmailField(allow_none=True)
+    phone = text(50, allow_none=True)
+    website = text(255, allow_none=True)
+    currency = currency()
+    billing_address = fields.Nested(AddressSchema, allow_none=True)
+    shipping_address = fields.Nested(AddressSchema, allow_none=True)
+    notes = text(5000, allow_none=True)
+
+
+class ContactSchema(StrictSchema):
+    first_name = text(100, required=True, allow_blank=False)
+    last_name = text(100, allow_none=True)
+    email = EmailField(allow_none=True)
+    phone = text(50, allow_none=True)
+    is_primary = StrictBoolean()
+
+
+def contact_dict(contact):
+    return {
+        "id": contact.id, "customer_id": contact.customer_id, "first_name": contact.first_name,
+        "last_name": contact.last_name, "email": contact.email, "phone": contact.phone,
+        "is_primary": contact.is_primary, "name": contact_name(contact),
+    }
+
+
+def contact_name(contact):
+    return " ".join(part for part in (contact.first_name, contact.last_name) if part)
+
+
+def customer_dict(customer):
+    return {
+        "id": customer.id, "display_name": customer.display_name,
+        "company_name": customer.company_name, "email": customer.email, "phone": customer.phone,
+        "website": customer.website, "currency": customer.currency,
+        "billing_address": customer.billing_address, "shipping_address": customer.shipping_address,
+        "notes": customer.notes, "custom_fields": customer.custom_fields or {},
+        "contacts": [contact_dict(c) for c in customer.contacts],
+        "created_at": iso(customer.created_at), "updated_at": iso(customer.updated_at),
+    }

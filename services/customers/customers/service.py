@@ -1,0 +1,214 @@
+from nameko.rpc import rpc
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from portico_kit.actors import org_of, public, require_staff
+from portico_kit.db import Database
+from portico_kit.errors import Conflict, Invalid, NotFound
+from portico_kit.health import HealthMixin
+from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
+from portico_kit.pagination import paginate
+from portico_kit.validation import load
+
+from . import events
+from .models import ContactPerson, Customer, OutboxEvent
+from .schemas import ContactSchema, CustomerSchema, contact_dict, customer_dict
+
+EDITABLE = ("display_name", "company_name", "email", "phone", "website", "currency",
+            "billing_address", "shipping_address", "notes")
+
+
+class CustomersService(HealthMixin, OutboxRelayMixin):
+    name = "customers"
+
+    db = Database()
+    events = OutboxDispatcher(OutboxEvent)
+
+    # -- customers -----------------------------------------------------------------------------
+
+    @rpc
+    def create_customer(self, actor, data):
+        org_id = require_staff(actor)
+        data = load(CustomerSchema(), data)
+        data.setdefault("currency", actor.get("org_currency") or "USD")
+        customer = Customer(org_id=org_id, **data)
+        self.db.add(customer)
+        if customer.email:  # the customer's email is its primary contact's (as in Zoho)
+            customer.contacts.append(ContactPerson(
+                org_id=org_id, first_name=customer.display_name, email=customer.email,
+                phone=customer.phone, is_primary=True))
+        self.db.flush()
+        self.events(events.CUSTOMER_CREATED, {"customer": customer_dict(customer)}, actor=public(actor))
+        self.db.commit()
+        return customer_dict(customer)
+
+    @rpc
+    def get_customer(self, actor, customer_id):
+        return customer_dict(self._customer(actor, customer_id))
+
+    @rpc
+    def list_customers(self, actor, search=None, page=1, per_page=50):
+        org_id = require_staff(actor)
+        query = select(Customer).where(Customer.org_id == org_id)
+        if search:
+            pattern = f"%{search.strip().lower()}%"
+            query = query.where(or_(*(getattr(Customer, col).ilike(pattern)
+                                      for col in ("display_name", "company_name", "email"))))
+        query = query.order_by(Customer.display_name, Customer.id)
+        return paginate(self.db, query, customer_dict, page, per_page)
+
+    @rpc
+    def update_customer(self, actor, customer_id, data):
+        require_staff(actor)
+        customer = self._customer(actor, customer_id)
+        before = {key: getattr(customer, key) for key in EDITABLE}
+        for key, value in load(CustomerSchema(), data, partial=True).items():
+            setattr(customer, key, value)
+        if customer.email != before["email"]:
+            self._sync_primary_email(customer)
+        after = {key: getattr(customer, key) for key in EDITABLE}
+        changes = events.changes_between(before, after)
+        self._flush_contacts()
+        if changes:
+            self.events(events.CUSTOMER_UPDATED, {"customer": events.customer_ref(customer),
+                                                  "changes": changes}, actor=public(actor))
+        self.db.commit()
+        return customer_dict(customer)
+
+    @rpc
+    def delete_customer(self, actor, customer_id):
+        require_staff(actor)
+        customer = self._customer(actor, customer_id)
+        ref = events.customer_ref(customer)
+        self.db.delete(customer)
+        self.events(events.CUSTOMER_DELETED, {"customer": ref}, actor=public(actor))
+        self.db.commit()
+        return {"deleted": True, "id": customer_id}
+
+    # -- contact persons -----------------------------------------------------------------------
+
+    @rpc
+    def list_contacts(self, actor, customer_id):
+        return [contact_dict(c) for c in self._customer(actor, customer_id).contacts]
+
+    @rpc
+    def create_contact(self, actor, customer_id, data):
+        require_staff(actor)
+        customer = self._customer(actor, customer_id)
+        data = load(ContactSchema(), data)
+        contact = ContactPerson(org_id=customer.org_id, **data)
+        customer.contacts.append(contact)
+        if contact.is_primary or len(customer.contacts) == 1:
+            self._make_primary(customer, contact)
+        self._flush_contacts()
+        self.events(events.CONTACT_CREATED, {"customer": events.customer_ref(customer),
+                                             "contact": contact_dict(contact)}, actor=public(actor))
+        self.db.commit()
+        return contact_dict(contact)
+
+    @rpc
+    def update_contact(self, actor, customer_id, contact_id, data):
+        require_staff(actor)
+        customer = self._customer(actor, customer_id)
+        contact = self._contact(customer, contact_id)
+        data = load(ContactSchema(), data, partial=True)
+        if data.get("is_primary") is False and contact.is_primary:
+            raise Invalid(code="primary_required", message="Make another contact primary instead.",
+                          fields={"is_primary": "A customer always has one primary contact."})
+        for key, value in data.items():
+            setattr(contact, key, value)
+        if data.get("is_primary"):
+            self._make_primary(customer, contact)
+        elif contact.is_primary and "email" in data:
+            customer.email = contact.email
+        self._flush_contacts()
+        self.events(events.CONTACT_UPDATED, {"customer": events.customer_ref(customer),
+                                             "contact": contact_dict(contact)}, actor=public(actor))
+        self.db.commit()
+        return contact_dict(contact)
+
+    @rpc
+    def delete_contact(self, actor, customer_id, contact_id):
+        require_staff(actor)
+        customer = self._customer(actor, customer_id)
+        contact = self._contact(customer, contact_id)
+        customer.contacts.remove(contact)
+        if contact.is_primary:
+            if customer.contacts:
+                self._make_primary(customer, customer.contacts[0])
+            else:
+                customer.email = None
+        self.events(events.CONTACT_DELETED, {"customer": events.customer_ref(customer),
+                                             "contact": contact_dict(contact)}, actor=public(actor))
+        self.db.commit()
+        return {"deleted": True, "id": contact_id}
+
+    @rpc
+    def portal_recipients(self, actor, customer_id, contact_ids=None):
+        """Contacts to invite to the portal: those with an email (optionally only `contact_ids`).
+
+        A customer email that no contact carries becomes the primary contact first, so every
+        portal login belongs to a contact person.
+        """
+        require_staff(actor)
+        customer = self._customer(actor, customer_id)
+        if customer.email and not any(c.email == customer.email for c in customer.contacts):
+            self._sync_primary_email(customer)
+            self._flush_contacts()
+            self.db.commit()
+        contacts = customer.contacts
+        if contact_ids:
+            known = {c.id for c in contacts}
+            unknown = [cid for cid in contact_ids if cid not in known]
+            if unknown:
+                raise Invalid(code="unknown_contacts", message="Some contacts are not this customer's.",
+                              fields={"contact_ids": f"Unknown: {', '.join(map(str, unknown))}"})
+            contacts = [c for c in contacts if c.id in set(contact_ids)]
+        return {"customer": {"id": customer.id, "display_name": customer.display_name},
+                "contacts": [contact_dict(c) for c in contacts if c.email]}
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _customer(self, actor, customer_id):
+        org_id = org_of(actor)
+        customer = self.db.get(Customer, str(customer_id))
+        # another organization's customer, or another customer's, is simply not there
+        if (customer is None or customer.org_id != org_id
+                or (actor["kind"] == "customer" and actor.get("customer_id") != customer.id)):
+            raise NotFound(code="customer_not_found", message="Customer not found.")
+        return customer
+
+    @staticmethod
+    def _contact(customer, contact_id):
+        for contact in customer.contacts:
+            if contact.id == contact_id:
+                return contact
+        raise NotFound(code="contact_not_found", message="Contact person not found.")
+
+    @staticmethod
+    def _make_primary(customer, contact):
+        for other in customer.contacts:
+            other.is_primary = other is contact
+        customer.email = contact.email
+
+    def _sync_primary_email(self, customer):
+        """The customer's email changed: it is the primary contact's email."""
+        primary = next((c for c in customer.contacts if c.is_primary), None)
+        if customer.email and any(c.email == customer.email and c is not primary
+                                  for c in customer.contacts):
+            self._make_primary(customer, next(c for c in customer.contacts if c.email == customer.email))
+        elif primary is not None:
+            primary.email = customer.email
+        elif customer.email:
+            customer.contacts.append(ContactPerson(org_id=customer.org_id, first_name=customer.display_name,
+                                                   email=customer.email, phone=customer.phone,
+                                                   is_primary=True))
+
+    def _flush_contacts(self):
+        try:
+            self.db.flush()
+        except IntegrityError:
+            self.db.rollback()
+            raise Conflict(code="contact_email_taken",
+                           message="Another contact person of this customer has that email.",
+                           fields={"email": "Already used by another contact of this customer."})

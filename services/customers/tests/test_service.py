@@ -1,0 +1,80 @@
+"""customers over the real broker: the customer book, contact persons, isolation."""
+import pytest
+
+from portico_kit.errors import Conflict, Forbidden, Invalid, NotFound
+
+from customers.service import CustomersService
+
+STAFF = {"kind": "staff", "org_id": "org-1", "user_id": "u-1", "name": "Olive", "org_currency": "EUR"}
+OTHER_ORG = {"kind": "staff", "org_id": "org-2", "user_id": "u-2", "name": "Mallory"}
+ADDRESS = {"street": "1 Main St", "city": "Springfield", "country": "US", "zip": "12345"}
+
+
+@pytest.fixture
+def customers(start_service, rpc_client):
+    start_service(CustomersService, "customers")
+    return rpc_client("customers")
+
+
+def test_a_customer_with_an_email_gets_a_primary_contact(customers):
+    created = customers.create_customer(STAFF, {"display_name": "Acme", "email": "Pay@Acme.test",
+                                                "billing_address": ADDRESS})
+    assert created["currency"] == "EUR"  # the organization's currency by default
+    assert created["email"] == "pay@acme.test"
+    [contact] = created["contacts"]
+    assert contact["is_primary"] and contact["email"] == "pay@acme.test"
+    assert customers.get_customer(STAFF, created["id"])["billing_address"]["city"] == "Springfield"
+
+
+def test_bad_input_is_refused_and_changes_nothing(customers):
+    with pytest.raises(Invalid) as err:
+        customers.create_customer(STAFF, {"display_name": "x" * 201, "email": "nope",
+                                          "currency": "EURO", "billing_address": {"city": ""},
+                                          "colour": "red"})
+    assert {"display_name", "email", "currency", "billing_address.street", "colour"} <= set(err.value.fields)
+    assert customers.list_customers(STAFF)["total"] == 0
+
+
+def test_search_and_pagination(customers):
+    for name in ("Alpha", "Beta", "Gamma"):
+        customers.create_customer(STAFF, {"display_name": name, "email": f"{name.lower()}@x.test"})
+    page = customers.list_customers(STAFF, None, 1, 2)
+    assert (page["total"], [c["display_name"] for c in page["items"]]) == (3, ["Alpha", "Beta"])
+    assert [c["display_name"] for c in customers.list_customers(STAFF, "GAM")["items"]] == ["Gamma"]
+    with pytest.raises(Invalid):
+        customers.list_customers(STAFF, None, 0, 500)
+
+
+def test_contacts_email_unique_within_customer_and_one_primary(customers):
+    customer = customers.create_customer(STAFF, {"display_name": "Acme", "email": "a@acme.test"})
+    second = customers.create_contact(STAFF, customer["id"], {"first_name": "Bo", "email": "bo@acme.test"})
+    with pytest.raises(Conflict):
+        customers.create_contact(STAFF, customer["id"], {"first_name": "Dup", "email": "bo@acme.test"})
+    customers.update_contact(STAFF, customer["id"], second["id"], {"is_primary": True})
+    after = customers.get_customer(STAFF, customer["id"])
+    assert [c["is_primary"] for c in after["contacts"]] == [False, True]
+    assert after["email"] == "bo@acme.test"
+
+
+def test_portal_recipients_need_an_email(customers):
+    bare = customers.create_customer(STAFF, {"display_name": "No Mail"})
+    assert customers.portal_recipients(STAFF, bare["id"])["contacts"] == []
+    customers.update_customer(STAFF, bare["id"], {"email": "late@x.test"})
+    [contact] = customers.portal_recipients(STAFF, bare["id"])["contacts"]
+    assert contact["email"] == "late@x.test"
+
+
+def test_other_organizations_and_customers_get_not_found(customers):
+    customer = customers.create_customer(STAFF, {"display_name": "Acme", "email": "a@acme.test"})
+    for call in (lambda: customers.get_customer(OTHER_ORG, customer["id"]),
+                 lambda: customers.update_customer(OTHER_ORG, customer["id"], {"notes": "x"}),
+                 lambda: customers.delete_customer(OTHER_ORG, customer["id"]),
+                 lambda: customers.create_contact(OTHER_ORG, customer["id"], {"first_name": "X"})):
+        with pytest.raises(NotFound):
+            call()
+    assert customers.list_customers(OTHER_ORG)["total"] == 0
+    someone_else = {"kind": "customer", "org_id": "org-1", "customer_id": "another", "contact_id": "c"}
+    with pytest.raises(NotFound):
+        customers.get_customer(someone_else, customer["id"])
+    with pytest.raises(Forbidden):
+        customers.update_customer(someone_else, customer["id"], {"notes": "x"})

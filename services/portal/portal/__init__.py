@@ -1,0 +1,1 @@
+"""portal: portal preferences, who has portal access, contact logins, sessions and the activity log."""

@@ -1,0 +1,77 @@
+"""Events the portal publishes, and the ones it consumes from accounts and customers."""
+from sqlalchemy import delete
+
+from portico_kit.messaging import first_delivery, on_event
+
+from .models import Invitation, PortalAccess, PortalContact, PortalSession, ProcessedEvent
+
+PORTAL_ENABLED = "portal_enabled"
+PORTAL_DISABLED = "portal_disabled"
+PORTAL_INVITATION_CREATED = "portal_invitation_created"
+PORTAL_INVITATION_ACCEPTED = "portal_invitation_accepted"
+PORTAL_SIGNED_IN = "portal_signed_in"
+
+
+def invitation_payload(prefs, access, contact, invitation, invite_url, portal):
+    return {
+        "invitation": {"id": invitation.id, "expires_at": portal["expires_at"]},
+        "contact": {"id": contact.contact_id, "email": contact.email, "name": contact.name},
+        "customer": {"id": access.customer_id, "display_name": access.customer_name},
+        "organization": {"id": prefs.org_id, "name": prefs.organization_name},
+        "portal": {"name": prefs.portal_name, "url": portal["url"]},
+        "invite_url": invite_url,
+    }
+
+
+class EventHandlers:
+    """Mixed into PortalService. Each handler is idempotent by event id."""
+
+    @on_event("accounts", "organization_created")
+    def on_accounts_organization_created(self, event):
+        if first_delivery(self.db, ProcessedEvent, event, "on_accounts_organization_created"):
+            org = event["data"]["organization"]
+            self._ensure_preferences(org["id"], org["name"])
+            self.db.commit()
+
+    @on_event("accounts", "organization_updated")
+    def on_accounts_organization_updated(self, event):
+        if first_delivery(self.db, ProcessedEvent, event, "on_accounts_organization_updated"):
+            org = event["data"]["organization"]
+            self._ensure_preferences(org["id"], org["name"]).organization_name = org["name"]
+            self.db.commit()
+
+    @on_event("customers", "customer_deleted")
+    def on_customers_customer_deleted(self, event):
+        if first_delivery(self.db, ProcessedEvent, event, "on_customers_customer_deleted"):
+            customer_id = event["data"]["customer"]["id"]
+            self.db.execute(delete(PortalSession).where(PortalSession.customer_id == customer_id))
+            self.db.execute(delete(Invitation).where(Invitation.customer_id == customer_id))
+            self.db.execute(delete(PortalContact).where(PortalContact.customer_id == customer_id))
+            self.db.execute(delete(PortalAccess).where(PortalAccess.customer_id == customer_id))
+            self.db.commit()
+
+    @on_event("customers", "contact_deleted")
+    def on_customers_contact_deleted(self, event):
+        if first_delivery(self.db, ProcessedEvent, event, "on_customers_contact_deleted"):
+            self._remove_login(event["data"]["contact"]["id"])
+            self.db.commit()
+
+    @on_event("customers", "contact_updated")
+    def on_customers_contact_updated(self, event):
+        """A changed email ends that login: the new address must be invited (and prove itself)."""
+        if first_delivery(self.db, ProcessedEvent, event, "on_customers_contact_updated"):
+            contact = event["data"]["contact"]
+            login = self.db.get(PortalContact, contact["id"])
+            if login is not None:
+                if (contact.get("email") or "").lower() != login.email:
+                    self._remove_login(login.contact_id)
+                else:
+                    login.name = contact.get("name") or login.name
+            self.db.commit()
+
+    def _remove_login(self, contact_id):
+        self.db.execute(delete(PortalSession).where(PortalSession.contact_id == contact_id))
+        self.db.execute(delete(Invitation).where(Invitation.contact_id == contact_id))
+        self.db.execute(delete(PortalContact).where(PortalContact.contact_id == contact_id))
+
+

@@ -1,0 +1,103 @@
+import uuid
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from portico_kit.messaging import OutboxEventMixin, ProcessedEventMixin
+from portico_kit.timeutil import utcnow
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class PortalPreferences(Base):
+    """One per organization (FEATURES.md A4), saved with one Save."""
+    __tablename__ = "portal_preferences"
+
+    org_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    organization_name: Mapped[str] = mapped_column(String(200))
+    portal_name: Mapped[str] = mapped_column(String(63), unique=True)
+    banner_message: Mapped[str] = mapped_column(Text, default="")
+    notify_staff_on_activity: Mapped[bool] = mapped_column(Boolean, default=True)
+    allow_forwarding: Mapped[bool] = mapped_column(Boolean, default=False)
+    notify_customer_on_comment: Mapped[bool] = mapped_column(Boolean, default=True)
+    reviews_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_projects: Mapped[bool] = mapped_column(Boolean, default=False)
+    allow_profile_edit: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class PortalAccess(Base):
+    __tablename__ = "portal_access"
+
+    customer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(36), index=True)
+    customer_name: Mapped[str] = mapped_column(String(200))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    enabled_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+    disabled_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+
+
+class PortalContact(Base):
+    """A contact person's portal login. Email is unique within an organization's portal."""
+    __tablename__ = "portal_contacts"
+    __table_args__ = (UniqueConstraint("org_id", "email", name="uq_portal_contact_email"),)
+
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(36))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("portal_access.customer_id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    invited_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+    activated_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+
+
+class Invitation(Base):
+    """Single use, expiring; only the token's hash is kept."""
+    __tablename__ = "invitations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    org_id: Mapped[str] = mapped_column(String(36))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    contact_id: Mapped[str] = mapped_column(ForeignKey("portal_contacts.contact_id"), index=True)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+
+
+class PortalSession(Base):
+    __tablename__ = "portal_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(36))
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    contact_id: Mapped[str] = mapped_column(String(36), index=True)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailure(Base):
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_portal_login_failures", "org_id", "email", "failed_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(String(36))
+    email: Mapped[str] = mapped_column(String(254))
+    failed_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OutboxEvent(OutboxEventMixin, Base):
+    pass
+
+
+class ProcessedEvent(ProcessedEventMixin, Base):
+    pass

@@ -1,0 +1,1 @@
+"""reviews: Review requests, reviews and the Customer Review Report."""

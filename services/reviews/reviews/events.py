@@ -1,0 +1,1 @@
+"""Events reviews publishes and consumes."""

@@ -1,0 +1,1 @@
+"""Input schemas and output shapes of reviews's RPC methods."""
