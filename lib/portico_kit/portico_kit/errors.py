@@ -17,6 +17,8 @@ class ServiceError(Exception):
     def __init__(self, code=None, message=None, fields=None):
         code = code or self.code
         message = message or self.message
+        # nameko stringifies None when serializing args ("None"): always pass a dict
+        fields = fields if isinstance(fields, dict) else {}
         super().__init__(code, message, fields)
         self.code, self.message, self.fields = code, message, fields
 

@@ -37,8 +37,12 @@ def contact_name(contact):
     return " ".join(part for part in (contact.first_name, contact.last_name) if part)
 
 
-def customer_dict(customer):
-    return {
+STAFF_ONLY = ("notes",)
+
+
+def customer_dict(customer, audience="staff"):
+    """The customer as staff see it; a customer sees itself without staff-only fields."""
+    result = {
         "id": customer.id, "display_name": customer.display_name,
         "company_name": customer.company_name, "email": customer.email, "phone": customer.phone,
         "website": customer.website, "currency": customer.currency,
@@ -47,3 +51,7 @@ def customer_dict(customer):
         "contacts": [contact_dict(c) for c in customer.contacts],
         "created_at": iso(customer.created_at), "updated_at": iso(customer.updated_at),
     }
+    if audience == "customer":
+        for key in STAFF_ONLY:
+            result.pop(key)
+    return result

@@ -44,7 +44,7 @@ class CustomersService(HealthMixin, OutboxRelayMixin):
 
     @rpc
     def get_customer(self, actor, customer_id):
-        return customer_dict(self._customer(actor, customer_id))
+        return customer_dict(self._customer(actor, customer_id), audience=actor["kind"])
 
     @rpc
     def list_customers(self, actor, search=None, page=1, per_page=50):

@@ -110,13 +110,15 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers):
     @rpc
     def resend_invitations(self, actor, customer_id):
         org_id = require_staff(actor)
-        access = self._access(org_id, customer_id)
-        if not access.enabled:
+        access = self.db.get(PortalAccess, str(customer_id))
+        if access is None or access.org_id != org_id or not access.enabled:
+            self.db.rollback()
+            self.customers.get_customer(actor, customer_id)  # another organization's: 404
             raise Conflict(code="portal_not_enabled", message="Enable the portal for this customer first.")
         prefs = self._ensure_preferences(org_id, actor.get("org_name"))
         self.db.commit()
         recipients = self.customers.portal_recipients(actor, customer_id, None)
-        access = self._access(org_id, customer_id)
+        access = self.db.get(PortalAccess, str(customer_id))
         invited, skipped = self._invite(prefs, access, recipients["contacts"], actor)
         self.db.commit()
         return {"invited": invited, "skipped": skipped}
@@ -296,12 +298,6 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers):
         if prefs is None:
             raise NotFound(code="portal_not_found", message="There is no portal at this address.")
         return prefs
-
-    def _access(self, org_id, customer_id):
-        access = self.db.get(PortalAccess, str(customer_id))
-        if access is None or access.org_id != org_id:
-            raise Conflict(code="portal_not_enabled", message="Enable the portal for this customer first.")
-        return access
 
     def _logins(self, customer_id):
         return self.db.scalars(select(PortalContact).where(PortalContact.customer_id == customer_id)

@@ -106,8 +106,10 @@ def test_other_organizations_cannot_touch_access(system, customer):
         portal.enable_portal(OTHER, customer["id"])
     with pytest.raises(NotFound):
         portal.disable_portal(OTHER, customer["id"])
-    with pytest.raises(Conflict):
+    with pytest.raises(NotFound):
         portal.resend_invitations(OTHER, customer["id"])
+    with pytest.raises(Conflict):  # their own customer, portal never enabled
+        portal.resend_invitations(STAFF, customer["id"])
     assert portal.get_portal_access(OTHER, customer["id"])["enabled"] is False
 
 

@@ -1,0 +1,1 @@
+"""JSON API blueprints (bearer tokens, no cookies, so no CSRF)."""

@@ -1,0 +1,36 @@
+"""Staff sign-up, sign-in and the organization's profile."""
+from flask import Blueprint, g, jsonify
+
+from ..auth import staff_api
+from ..calls import bearer_token, call, json_body
+
+bp = Blueprint("api_accounts", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/signup")
+def signup():
+    result = call("accounts", "signup", json_body())
+    return jsonify(result), 201
+
+
+@bp.post("/login")
+def login():
+    return jsonify(call("accounts", "login", json_body()))
+
+
+@bp.post("/logout")
+@staff_api
+def logout():
+    return jsonify(call("accounts", "logout", bearer_token()))
+
+
+@bp.get("/organization")
+@staff_api
+def get_organization():
+    return jsonify(call("accounts", "get_organization", g.actor))
+
+
+@bp.patch("/organization")
+@staff_api
+def update_organization():
+    return jsonify(call("accounts", "update_organization", g.actor, json_body()))

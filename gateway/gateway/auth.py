@@ -1,0 +1,94 @@
+"""Who is asking: staff (bearer token or staff session cookie) and portal contacts.
+
+The JSON API takes `Authorization: Bearer`; pages keep the same token in the signed session
+cookie. Every request is checked against the owning service, so a revoked token or a disabled
+portal stops working at once.
+"""
+from functools import wraps
+
+from flask import g, redirect, request, session, url_for
+
+from portico_kit.errors import ServiceError
+
+from .calls import bearer_token, call
+from .errors import ApiError
+
+STAFF_KEY = "staff_token"
+PORTAL_KEY = "portal_tokens"
+
+
+def staff_api(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        token = bearer_token()
+        if not token:
+            raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token> (from /api/v1/login).")
+        g.actor = call("accounts", "authenticate", token)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def staff_page(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        token = session.get(STAFF_KEY)
+        if not token:
+            return redirect(url_for("staff.login", next=request.full_path))
+        try:
+            g.actor = call("accounts", "authenticate", token)
+        except ServiceError as exc:
+            if exc.status != 401:
+                raise
+            session.pop(STAFF_KEY, None)
+            return redirect(url_for("staff.login", next=request.full_path))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def portal_api(view):
+    @wraps(view)
+    def wrapper(portal_name, *args, **kwargs):
+        token = bearer_token()
+        if not token:
+            raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token> (from .../api/v1/login).")
+        g.portal = call("portal", "resolve_session", portal_name, token)
+        g.actor = g.portal["actor"]
+        return view(portal_name, *args, **kwargs)
+    return wrapper
+
+
+def portal_page(view):
+    @wraps(view)
+    def wrapper(portal_name, *args, **kwargs):
+        token = session.get(PORTAL_KEY, {}).get(portal_name)
+        if token:
+            try:
+                g.portal = call("portal", "resolve_session", portal_name, token)
+                g.actor = g.portal["actor"]
+                return view(portal_name, *args, **kwargs)
+            except ServiceError as exc:
+                if exc.status != 401:
+                    raise
+                forget_portal_token(portal_name)
+        return redirect(url_for("portal_pages.login", portal_name=portal_name, next=request.full_path))
+    return wrapper
+
+
+def remember_portal_token(portal_name, token):
+    tokens = dict(session.get(PORTAL_KEY, {}))
+    tokens[portal_name] = token
+    session[PORTAL_KEY] = tokens
+
+
+def forget_portal_token(portal_name):
+    tokens = dict(session.get(PORTAL_KEY, {}))
+    token = tokens.pop(portal_name, None)
+    session[PORTAL_KEY] = tokens
+    return token
+
+
+def safe_next(target, default):
+    """Only same-site paths: never redirect a login to someone else's site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target.rstrip("?")
+    return default

@@ -1,0 +1,87 @@
+"""Every error leaves as the API's JSON format on API paths, or as a page everywhere else.
+
+Never a stack trace; a remote error we do not know becomes a logged 500 `internal_error`.
+"""
+import logging
+import re
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portico_kit.errors import ServiceError
+
+log = logging.getLogger(__name__)
+API_PATH = re.compile(r"^/(api/|portal/[^/]+/api/)")
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "payload_too_large",
+         415: "unsupported_media_type", 422: "validation_failed", 429: "rate_limited",
+         500: "internal_error", 503: "service_unavailable", 504: "service_timeout"}
+
+
+class ApiError(ServiceError):
+    """Raised by the gateway itself (malformed JSON, missing credentials ...)."""
+
+    def __init__(self, status, code, message, fields=None):
+        super().__init__(code, message, fields)
+        self.status = status
+
+
+def is_api_request():
+    return bool(API_PATH.match(request.path))
+
+
+def json_error(status, code, message, fields=None):
+    error = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    response = jsonify({"error": error})
+    response.status_code = status
+    return response
+
+
+def page_error(status, title, message):
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register(app):
+    @app.errorhandler(ServiceError)
+    def service_error(exc):
+        if exc.status >= 500:
+            log.warning("%s %s -> %s %s", request.method, request.path, exc.status, exc.code)
+        if is_api_request():
+            response = json_error(exc.status, exc.code, exc.message, exc.fields)
+            if exc.status == 401:
+                response.headers["WWW-Authenticate"] = 'Bearer realm="portico"'
+            return response
+        return page_error(exc.status, _title(exc.status), exc.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        if is_api_request():
+            return json_error(400, "csrf_failed", "The form's security token is missing or expired.")
+        return page_error(400, "Please try again",
+                          "The form expired or was sent from elsewhere. Go back, reload and submit again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        status = exc.code or 500
+        if is_api_request():
+            message = exc.description if status != 404 else "There is nothing at this address."
+            return json_error(status, CODES.get(status, "error"), message)
+        return page_error(status, _title(status), exc.description if status != 404 else
+                          "There is nothing at this address.")
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if is_api_request():
+            return json_error(500, "internal_error", "Something went wrong on our side; it has been logged.")
+        return page_error(500, "Something went wrong", "It has been logged. Please try again shortly.")
+
+
+def _title(status):
+    return {400: "Bad request", 401: "Please sign in", 403: "Not allowed", 404: "Not found",
+            409: "Conflict", 410: "No longer available", 422: "Please check your input",
+            429: "Too many attempts", 503: "Temporarily unavailable",
+            504: "Taking too long"}.get(status, "Something went wrong")

@@ -1,0 +1,30 @@
+"""gunicorn settings: `gunicorn -c python:gateway.gunicorn_conf "gateway.app:create_app()"`.
+
+Thread workers (gthread): the gateway is not eventlet-patched; each thread keeps one RPC proxy.
+"""
+import os
+import shutil
+import tempfile
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+worker_class = "gthread"
+workers = int(os.environ.get("GATEWAY_WORKERS", "2"))
+threads = int(os.environ.get("GATEWAY_THREADS", "8"))
+graceful_timeout = 10
+timeout = 60
+accesslog = "-" if os.environ.get("ACCESS_LOG", "1") == "1" else None
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+
+# Metrics from every worker add up in one folder (prometheus_client multiprocess mode).
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="portico-metrics-")
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    shutil.rmtree(os.environ.get("PROMETHEUS_MULTIPROC_DIR", ""), ignore_errors=True)

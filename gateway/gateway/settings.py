@@ -1,0 +1,34 @@
+"""Gateway configuration from the environment."""
+import os
+import secrets
+
+from portico_kit import config
+
+SERVICES = ("accounts", "customers", "billing", "portal", "reviews", "notifications")
+
+
+class Settings:
+    def __init__(self, **overrides):
+        self.amqp_uri = config.amqp_uri()
+        self.public_url = config.public_url()
+        self.rpc_timeout = config.env_float("GATEWAY_RPC_TIMEOUT", 10.0)
+        self.ready_timeout = config.env_float("READY_TIMEOUT", 1.0)
+        self.secret_key = config.env("SECRET_KEY") or _dev_secret()
+        self.secure_cookies = self.public_url.startswith("https://")
+        self.services = SERVICES
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+
+def _dev_secret():
+    """Without SECRET_KEY, keep one per data folder so sessions survive restarts in development."""
+    path = os.path.join(config.data_dir(), "gateway-secret-key")
+    try:
+        with open(path) as fh:
+            return fh.read().strip()
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        key = secrets.token_hex(32)
+        with open(path, "w") as fh:
+            fh.write(key)
+        return key

@@ -1,0 +1,81 @@
+"""Customer portal pages: /portal/<portal_name>/..."""
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from portico_kit.errors import ServiceError
+
+from ..auth import forget_portal_token, portal_page, remember_portal_token, safe_next
+from ..calls import call
+
+bp = Blueprint("portal_pages", __name__, url_prefix="/portal/<portal_name>")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login(portal_name):
+    portal = call("portal", "get_public_portal", portal_name)  # unknown name: the 404 page
+    form, error, status = {}, None, 200
+    if request.method == "POST":
+        form = request.form
+        try:
+            result = call("portal", "login", portal_name, {"email": form.get("email", ""),
+                                                          "password": form.get("password", "")})
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            error, status = exc.message, exc.status
+        else:
+            remember_portal_token(portal_name, result["token"])
+            home = url_for("portal_pages.home", portal_name=portal_name)
+            return redirect(safe_next(request.args.get("next"), home))
+    return render_template("portal/login.html", portal=portal, form=form, error=error), status
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def invitation(portal_name, token):
+    portal = call("portal", "get_public_portal", portal_name)
+    try:
+        invite = call("portal", "get_invitation", portal_name, token)
+    except ServiceError as exc:
+        if exc.status not in (404, 410):
+            raise
+        return render_template("portal/invitation_invalid.html", portal=portal, error=exc), exc.status
+    errors = {}
+    if request.method == "POST":
+        password, confirm = request.form.get("password", ""), request.form.get("password_confirm", "")
+        if password != confirm:
+            errors = {"password_confirm": "The two passwords differ."}
+        else:
+            try:
+                result = call("portal", "accept_invitation", portal_name, token, {"password": password})
+            except ServiceError as exc:
+                if exc.status >= 500:
+                    raise
+                errors = dict(exc.fields or {"_form": exc.message})
+            else:
+                remember_portal_token(portal_name, result["token"])
+                flash("Welcome! Your password is set.")
+                return redirect(url_for("portal_pages.home", portal_name=portal_name))
+    response = render_template("portal/invitation.html", portal=portal, invite=invite, errors=errors)
+    return response, 422 if errors else 200
+
+
+@bp.get("/")
+@portal_page
+def home(portal_name):
+    customer = call("customers", "get_customer", g.actor, g.actor["customer_id"])
+    return render_template("portal/home.html", portal=g.portal["portal"], contact=g.portal["contact"],
+                           customer=customer)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout(portal_name):
+    if request.method == "GET":
+        portal = call("portal", "get_public_portal", portal_name)
+        return render_template("portal/logout.html", portal=portal)
+    token = forget_portal_token(portal_name)
+    if token:
+        try:
+            call("portal", "logout", token)
+        except ServiceError:
+            pass
+    flash("You are signed out.")
+    return redirect(url_for("portal_pages.login", portal_name=portal_name))

@@ -1,0 +1,131 @@
+"""The gateway's RPC client against the real broker and a real nameko process."""
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from portico_kit.errors import Invalid, ServiceTimeout, ServiceUnavailable
+from portico_kit.testing import rabbit
+
+from gateway.rpc import InternalError, RpcClient
+
+HERE = os.path.dirname(__file__)
+
+
+class Target:
+    def __init__(self, amqp_uri, log):
+        self.amqp_uri, self.log, self.process = amqp_uri, log, None
+
+    def start(self):
+        env = dict(os.environ, AMQP_URI=self.amqp_uri, RPC_TARGET_LOG=self.log,
+                   PYTHONPATH=HERE + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        self.process = subprocess.Popen([sys.executable, "-m", "portico_kit.runner", "rpc_target"], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = RpcClient(self.amqp_uri, timeout=1)
+        for _ in range(100):
+            try:
+                return client.call("rpc_target", "ping")
+            except (ServiceUnavailable, ServiceTimeout):
+                time.sleep(0.1)
+        raise RuntimeError("rpc_target did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+    def records(self):
+        return open(self.log).read().split() if os.path.exists(self.log) else []
+
+
+@pytest.fixture(scope="module")
+def amqp_uri():
+    vhost = rabbit.create_vhost("gw")
+    yield rabbit.uri_for(vhost)
+    rabbit.delete_vhost(vhost)
+
+
+@pytest.fixture(scope="module")
+def target(amqp_uri, tmp_path_factory):
+    target = Target(amqp_uri, str(tmp_path_factory.mktemp("rpc") / "calls.log"))
+    target.start()
+    yield target
+    if target.process.poll() is None:
+        target.stop()
+
+
+def test_calls_answer_and_errors_keep_code_and_fields(target):
+    client = RpcClient(target.amqp_uri, timeout=5)
+    assert client.call("rpc_target", "echo", {"a": [1, "b"]}) == {"a": [1, "b"]}
+    with pytest.raises(Invalid) as err:
+        client.call("rpc_target", "refuse")
+    assert (err.value.code, err.value.fields) == ("nope", {"x": "Bad."})
+    with pytest.raises(InternalError) as err:
+        client.call("rpc_target", "crash")
+    assert "secret" not in err.value.message
+
+
+def test_an_unknown_service_is_unavailable_at_once(target):
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable):
+        RpcClient(target.amqp_uri, timeout=5).call("no_such_service", "ping")
+    assert time.monotonic() - started < 2
+
+
+def test_a_slow_service_times_out_and_the_client_recovers(target):
+    client = RpcClient(target.amqp_uri, timeout=5)
+    started = time.monotonic()
+    with pytest.raises(ServiceTimeout):
+        client.call("rpc_target", "slow", 3, timeout=0.5)
+    assert time.monotonic() - started < 2
+    assert client.call("rpc_target", "echo", "after") == "after"
+
+
+def test_each_thread_keeps_its_own_proxy(target):
+    client = RpcClient(target.amqp_uri, timeout=5)
+    results, errors = {}, []
+
+    def work(n):
+        try:
+            results[n] = [client.call("rpc_target", "echo", f"{n}-{i}") for i in range(20)]
+        except Exception as exc:  # collected, asserted below
+            errors.append(exc)
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors
+    assert all(results[n] == [f"{n}-{i}" for i in range(20)] for n in range(8))
+
+
+def test_a_broken_proxy_is_replaced(target):
+    client = RpcClient(target.amqp_uri, timeout=5)
+    assert client.call("rpc_target", "echo", 1) == 1
+    standalone, _ = client._local.pair
+    standalone._reply_listener.queue_consumer.connection.close()  # what a broker restart does
+    with pytest.raises(ServiceUnavailable):
+        client.call("rpc_target", "echo", 2)
+    assert client.call("rpc_target", "echo", 3) == 3
+
+
+def test_readiness_pings_everyone_within_the_deadline(target):
+    client = RpcClient(target.amqp_uri, timeout=5)
+    started = time.monotonic()
+    status = client.ping_all(["rpc_target", "no_such_service"], timeout=1)
+    assert status == {"rpc_target": "ok", "no_such_service": "not running"}
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_request_to_a_stopped_service_expires_instead_of_running_later(target):
+    """The queue exists but nobody consumes: the call times out and must never run afterwards."""
+    client = RpcClient(target.amqp_uri, timeout=5)
+    target.stop()
+    with pytest.raises(ServiceTimeout):
+        client.call("rpc_target", "record", "ghost", timeout=0.5)
+    status = RpcClient(target.amqp_uri).ping_all(["rpc_target"], timeout=0.5)
+    assert status["rpc_target"] != "ok"
+    time.sleep(0.6)  # past the message's expiration
+    target.start()
+    assert client.call("rpc_target", "record", "alive") == "alive"
+    assert target.records() == ["alive"]
