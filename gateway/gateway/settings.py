@@ -1,9 +1,12 @@
 """Gateway configuration from the environment."""
+import logging
 import os
 import secrets
 
 from portico_kit import config
 
+log = logging.getLogger(__name__)
+COMPOSE_DEFAULT_KEY = "change-me-before-going-live"
 SERVICES = ("accounts", "customers", "billing", "portal", "reviews", "notifications")
 
 
@@ -18,6 +21,9 @@ class Settings:
         self.services = SERVICES
         for key, value in overrides.items():
             setattr(self, key, value)
+        if self.secret_key == COMPOSE_DEFAULT_KEY:
+            log.warning("SECRET_KEY is the docker-compose default: anyone can forge sessions. "
+                        "Set SECRET_KEY (e.g. `openssl rand -hex 32`) before going live.")
 
 
 def _dev_secret():

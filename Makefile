@@ -1,0 +1,45 @@
+# Portico: `make dev` runs the whole system, `make test` runs every test. See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PACKAGES := lib/portico_kit $(wildcard services/*) gateway
+PYPROJECTS := $(wildcard lib/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
+
+.PHONY: dev test test-services test-system bench venv migration clean
+
+$(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -r requirements-dev.txt $(addprefix -e ,$(PACKAGES))
+	touch $@
+
+venv: $(STAMP)
+
+## the whole system on this machine (RabbitMQ at AMQP_URI; SQLite files and caught mail in ./data)
+dev: $(STAMP)
+	$(PY) -m devstack
+
+## every test: services in-process under eventlet, then gateway, system and browser tests unpatched
+test: $(STAMP)
+	@status=0; \
+	$(MAKE) --no-print-directory test-services || status=1; \
+	$(MAKE) --no-print-directory test-system || status=1; \
+	exit $$status
+
+test-services: $(STAMP)
+	$(PY) -m pytest lib/portico_kit/tests services
+
+test-system: $(STAMP)
+	$(PY) -m pytest -p no:pytest_nameko gateway/tests tests
+
+## load through the gateway and event throughput, each against a baseline measured in the same run
+bench: $(STAMP)
+	$(PY) -m bench
+
+## new migration after changing a service's models: make migration SERVICE=billing MSG="add invoices"
+migration: $(STAMP)
+	$(PY) -m portico_kit.migrate $(SERVICE) revision "$(MSG)"
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

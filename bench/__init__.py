@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): not tests; numbers are reported as ratios within one run."""

@@ -1,0 +1,77 @@
+"""`make bench`: requests/s and p50/p95 of GET /healthz (the baseline: the gateway alone) and of the
+portal's GET /portal/<name>/api/v1/me (two RPCs behind it), measured in one run on a fresh local
+stack, and their ratio. Options: --duration SECONDS --concurrency N --json PATH
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import uuid
+
+from devstack.client import Portico, invite_link
+from devstack.supervisor import Stack, broker_problem, free_port
+from portico_kit.testing import rabbit
+from portico_kit.testing.smtp import MailCatcher, body_text
+
+from . import load
+
+
+def prepare(api, mail):
+    """An organization, a customer with portal access, and that customer's portal token."""
+    suffix = uuid.uuid4().hex[:6]
+    owner = api.signup(f"Bench Co {suffix}", f"bench-{suffix}@bench.test")
+    email = f"customer-{suffix}@bench.test"
+    api.create_customer(owner["token"], display_name="Bench Customer", email=email, enable_portal=True)
+    portal_token = api.accept_invitation(invite_link(body_text(mail.wait_for(email)[0])))
+    return api.portal_settings(owner["token"])["portal_name"], portal_token
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--json", default=os.path.join("bench-results", "gateway.json"))
+    args = parser.parse_args(argv)
+
+    problem = broker_problem(rabbit.broker_uri())
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    mail = MailCatcher().start()
+    vhost = rabbit.create_vhost("bench")
+    port = free_port()
+    stack = Stack(tempfile.mkdtemp(prefix="portico-bench-"), rabbit.uri_for(vhost), port=port,
+                  env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "LOG_LEVEL": "WARNING"})
+    try:
+        stack.migrate()
+        stack.start()
+        stack.wait_ready(90)
+        api = Portico(stack.url)
+        portal_name, portal_token = prepare(api, mail)
+        print(f"load: {args.concurrency} concurrent clients, {args.duration:.0f}s per endpoint, "
+              f"gateway: {stack.env['GATEWAY_WORKERS']} workers x {stack.env['GATEWAY_THREADS']} threads\n")
+        results = {
+            "healthz": load.run(stack.url + "/healthz", args.duration, args.concurrency),
+            "portal_me": load.run(f"{stack.url}/portal/{portal_name}/api/v1/me", args.duration, args.concurrency,
+                                  headers={"Authorization": f"Bearer {portal_token}"}),
+        }
+    finally:
+        stack.stop()
+        rabbit.delete_vhost(vhost)
+        mail.stop()
+
+    print(f"{'endpoint':<12}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")
+    for name, r in results.items():
+        print(f"{name:<12}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p95_ms']:>10.1f}{r['errors']:>8}")
+    ratio = results["portal_me"]["rps"] / results["healthz"]["rps"] if results["healthz"]["rps"] else 0
+    results["ratio_me_to_healthz_rps"] = ratio
+    print(f"\n/me throughput is {ratio:.2f}x /healthz (same run, same machine)")
+    os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
+    with open(args.json, "w") as fh:
+        json.dump(dict(results, concurrency=args.concurrency, duration=args.duration), fh, indent=2)
+    return 0 if all(r["errors"] == 0 for r in (results["healthz"], results["portal_me"])) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Outbox, relay, idempotent consumers and deploy-time queues, against the real broker."""
+import eventlet
+import pytest
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from sqlalchemy import String, create_engine, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from portico_kit.db import Database
+from portico_kit.messaging import (OutboxDispatcher, OutboxEventMixin, OutboxRelayMixin, ProcessedEventMixin,
+                                   declare_event_queues, first_delivery, on_event)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class OutboxEvent(OutboxEventMixin, Base):
+    pass
+
+
+class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+class Producer(OutboxRelayMixin):
+    name = "kit_producer"
+    db = Database()
+    events = OutboxDispatcher(OutboxEvent)
+
+    @rpc
+    def add(self, note_id, commit=True):
+        self.db.add(Note(id=note_id))
+        self.events("note_added", {"id": note_id}, org_id="org-1")
+        if commit:
+            self.db.commit()
+        return note_id
+
+
+SEEN = []
+
+
+class Consumer:
+    name = "kit_consumer"
+    db = Database()
+
+    @on_event("kit_producer", "note_added")
+    def on_kit_producer_note_added(self, event):
+        if first_delivery(self.db, ProcessedEvent, event, "on_kit_producer_note_added"):
+            SEEN.append(event["data"]["id"])
+            self.db.commit()
+
+
+def make_db(tmp_path, name):
+    url = f"sqlite:///{tmp_path}/{name}.db"
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+def wait_for(predicate, timeout=10):
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return True
+        eventlet.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def seen():
+    SEEN.clear()
+    return SEEN
+
+
+def start(container_factory, rabbit_config, cls, url):
+    container = container_factory(cls, dict(rabbit_config, DATABASE_URL=url))
+    container.start()
+    return container
+
+
+def test_committed_events_are_published_with_their_envelope(container_factory, rabbit_config, rpc_client,
+                                                            tmp_path, seen):
+    start(container_factory, rabbit_config, Producer, make_db(tmp_path, "p"))
+    start(container_factory, rabbit_config, Consumer, make_db(tmp_path, "c"))
+    producer = rpc_client("kit_producer")
+    producer.add("n1")
+    assert wait_for(lambda: seen == ["n1"])
+
+
+def test_uncommitted_events_are_never_published(container_factory, rabbit_config, rpc_client, tmp_path, seen):
+    url = make_db(tmp_path, "p")
+    start(container_factory, rabbit_config, Producer, url)
+    start(container_factory, rabbit_config, Consumer, make_db(tmp_path, "c"))
+    producer = rpc_client("kit_producer")
+    producer.add("rolled-back", False)
+    producer.add("n2")
+    assert wait_for(lambda: "n2" in seen)
+    eventlet.sleep(0.5)
+    assert seen == ["n2"]
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(OutboxEvent.__table__)) == 1
+    engine.dispose()
+
+
+def test_the_relay_publishes_what_the_worker_could_not(container_factory, rabbit_config, rpc_client, tmp_path,
+                                                       seen, monkeypatch):
+    producer_container = start(container_factory, rabbit_config, Producer, make_db(tmp_path, "p"))
+    start(container_factory, rabbit_config, Consumer, make_db(tmp_path, "c"))
+    dispatcher = next(d for d in producer_container.dependencies if isinstance(d, OutboxDispatcher))
+    original = dispatcher.publisher.publish
+    failing = {"on": True}
+
+    def flaky(*args, **kwargs):
+        if failing["on"]:
+            raise ConnectionError("broker away")
+        return original(*args, **kwargs)
+    monkeypatch.setattr(dispatcher.publisher, "publish", flaky)
+    rpc_client("kit_producer").add("late")
+    eventlet.sleep(0.5)
+    assert seen == []
+    failing["on"] = False
+    assert wait_for(lambda: seen == ["late"], timeout=15)  # the relay timer (OUTBOX_RELAY_INTERVAL)
+
+
+def test_a_redelivered_event_is_handled_once(container_factory, rabbit_config, dispatch_event, tmp_path, seen):
+    start(container_factory, rabbit_config, Consumer, make_db(tmp_path, "c"))
+    envelope = dispatch_event("kit_producer", "note_added", {"id": "dup"})
+    dispatch_event("kit_producer", "note_added", None, envelope=envelope)
+    assert wait_for(lambda: seen == ["dup"])
+    eventlet.sleep(0.5)
+    assert seen == ["dup"]
+
+
+def test_queues_declared_at_deploy_keep_events_sent_before_the_consumer_starts(
+        container_factory, rabbit_config, dispatch_event, tmp_path, seen):
+    names = declare_event_queues(Consumer, rabbit_config["AMQP_URI"])
+    assert names == ["evt-kit_producer-note_added--kit_consumer.on_kit_producer_note_added"]
+    dispatch_event("kit_producer", "note_added", {"id": "early"})
+    start(container_factory, rabbit_config, Consumer, make_db(tmp_path, "c"))
+    assert wait_for(lambda: seen == ["early"])
