@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-PACKAGES := lib/portico_kit $(wildcard services/*) gateway
+PACKAGES := lib/portico_kit $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml)) gateway
 PYPROJECTS := $(wildcard lib/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
 
 .PHONY: dev test test-services test-system bench venv migration clean
