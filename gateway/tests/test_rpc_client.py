@@ -129,3 +129,14 @@ def test_a_request_to_a_stopped_service_expires_instead_of_running_later(target)
     target.start()
     assert client.call("rpc_target", "record", "alive") == "alive"
     assert target.records() == ["alive"]
+
+
+def test_a_silent_service_does_not_hide_the_answers_of_the_others(target):
+    """A service whose queue exists but nobody consumes (stopped) uses up the deadline; replies of
+    services asked after it, which arrived meanwhile, still count."""
+    from kombu import Connection, Exchange, Queue
+    with Connection(target.amqp_uri) as conn:
+        exchange = Exchange("nameko-rpc", type="topic", durable=True)
+        Queue("rpc-silent", exchange=exchange, routing_key="silent.*", durable=True)(conn.channel()).declare()
+    status = RpcClient(target.amqp_uri).ping_all(["silent", "rpc_target"], timeout=0.5)
+    assert status == {"silent": "no answer within the timeout", "rpc_target": "ok"}
