@@ -1,18 +1,26 @@
 """The Flask app factory: `gunicorn "gateway.app:create_app()"` (see gunicorn.conf.py)."""
+import importlib
 import logging
+import pkgutil
 import time
 
 from flask import Flask, g, redirect, request
 from flask_wtf.csrf import CSRFProtect
 
-from . import errors, metrics
-from .api import accounts, customers, notifications, openapi, ops, portal as portal_api, settings as settings_api
+from . import api, errors, metrics, web
 from .rpc import RpcClient
 from .settings import Settings
-from .web import filters, portal as portal_pages, staff
+from .web import filters, navigation
 
-API_BLUEPRINTS = (accounts.bp, settings_api.bp, customers.bp, notifications.bp, portal_api.bp, openapi.bp, ops.bp)
-PAGE_BLUEPRINTS = (staff.bp, portal_pages.bp)
+
+def blueprints(package):
+    """Every `bp` of the package's modules: an area adds a module, not a line here."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        if hasattr(module, "bp"):
+            found.append(module.bp)
+    return found
 
 
 def create_app(settings=None, rpc_client=None):
@@ -33,12 +41,13 @@ def create_app(settings=None, rpc_client=None):
     app.extensions["portico.rpc"] = rpc_client or RpcClient(settings.amqp_uri, settings.rpc_timeout)
 
     csrf = CSRFProtect(app)
-    for blueprint in API_BLUEPRINTS:
+    for blueprint in blueprints(api):
         csrf.exempt(blueprint)  # bearer tokens, never cookies: nothing for CSRF to ride on
         app.register_blueprint(blueprint)
-    for blueprint in PAGE_BLUEPRINTS:
+    for blueprint in blueprints(web):
         app.register_blueprint(blueprint)
     filters.register(app)
+    navigation.register(app)
     errors.register(app)
 
     @app.get("/")

@@ -5,6 +5,7 @@ from portico_kit.errors import ServiceError
 
 from ..auth import forget_portal_token, portal_page, remember_portal_token, safe_next
 from ..calls import call
+from .panels import PORTAL_HOME_PANELS, render_panels
 
 bp = Blueprint("portal_pages", __name__, url_prefix="/portal/<portal_name>")
 
@@ -63,7 +64,7 @@ def invitation(portal_name, token):
 def home(portal_name):
     customer = call("customers", "get_customer", g.actor, g.actor["customer_id"])
     return render_template("portal/home.html", portal=g.portal["portal"], contact=g.portal["contact"],
-                           customer=customer)
+                           customer=customer, panels=render_panels(PORTAL_HOME_PANELS, g.actor, g.portal))
 
 
 @bp.route("/logout", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from ..api.customers import create_with_portal
 from ..auth import STAFF_KEY, safe_next, staff_page
 from ..calls import call, settings
 from .forms import checkbox, field_errors, optional
+from .panels import CUSTOMER_PANELS, render_panels
 
 bp = Blueprint("staff", __name__, url_prefix="/app")
 
@@ -133,7 +134,8 @@ def customer(customer_id):
     record = call("customers", "get_customer", g.actor, customer_id)
     access = call("portal", "get_portal_access", g.actor, customer_id)
     statuses = {c["contact_id"]: c for c in access["contacts"]}
-    return render_template("staff/customer.html", customer=record, access=access, statuses=statuses)
+    return render_template("staff/customer.html", customer=record, access=access, statuses=statuses,
+                           panels=render_panels(CUSTOMER_PANELS, g.actor, record))
 
 
 @bp.post("/customers/<customer_id>/portal/<action>")

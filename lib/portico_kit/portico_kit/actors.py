@@ -16,10 +16,16 @@ def org_of(actor):
 
 
 def require_staff(actor):
+    """Staff, or a service acting for the organization (a `system` actor: notifications reading
+    preferences, say). Only services build system actors; the gateway never does."""
     org_id = org_of(actor)
-    if actor["kind"] != "staff":
+    if actor["kind"] not in ("staff", "system"):
         raise Forbidden(message="Only staff can do that.")
     return org_id
+
+
+def system_actor(org_id, name="Portico"):
+    return {"kind": "system", "org_id": org_id, "name": name}
 
 
 def require_customer(actor):

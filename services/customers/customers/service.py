@@ -144,6 +144,28 @@ class CustomersService(HealthMixin, OutboxRelayMixin):
         return {"deleted": True, "id": contact_id}
 
     @rpc
+    def ensure_contact(self, actor, customer_id, data):
+        """The contact person with this email, added if the customer has none (forwarding adds the
+        person a customer forwards a document to). A customer may do this for itself only."""
+        customer = self._customer(actor, customer_id)
+        data = load(ContactSchema(), data)
+        if not data.get("email"):
+            raise Invalid(message="An email is required.", fields={"email": "Required."})
+        existing = next((c for c in customer.contacts if c.email == data["email"]), None)
+        if existing is not None:
+            return dict(contact_dict(existing), created=False)
+        data.pop("is_primary", None)
+        contact = ContactPerson(org_id=customer.org_id, **data)
+        customer.contacts.append(contact)
+        if len(customer.contacts) == 1:
+            self._make_primary(customer, contact)
+        self._flush_contacts()
+        self.events(events.CONTACT_CREATED, {"customer": events.customer_ref(customer),
+                                             "contact": contact_dict(contact)}, actor=public(actor))
+        self.db.commit()
+        return dict(contact_dict(contact), created=True)
+
+    @rpc
     def portal_recipients(self, actor, customer_id, contact_ids=None):
         """Contacts to invite to the portal: those with an email (optionally only `contact_ids`).
 

@@ -78,3 +78,16 @@ def test_other_organizations_and_customers_get_not_found(customers):
         customers.get_customer(someone_else, customer["id"])
     with pytest.raises(Forbidden):
         customers.update_customer(someone_else, customer["id"], {"notes": "x"})
+
+
+def test_ensure_contact_adds_once_and_a_customer_only_for_itself(customers):
+    customer = customers.create_customer(STAFF, {"display_name": "Acme", "email": "a@acme.test"})
+    me = {"kind": "customer", "org_id": "org-1", "customer_id": customer["id"], "contact_id": "x"}
+    added = customers.ensure_contact(me, customer["id"], {"first_name": "Fran", "email": "Fran@Else.test"})
+    assert added["created"] is True and added["email"] == "fran@else.test" and not added["is_primary"]
+    again = customers.ensure_contact(me, customer["id"], {"first_name": "Fran", "email": "fran@else.test"})
+    assert again["created"] is False and again["id"] == added["id"]
+    other = customers.create_customer(STAFF, {"display_name": "Other"})
+    with pytest.raises(NotFound):
+        customers.ensure_contact(me, other["id"], {"first_name": "X", "email": "x@x.test"})
+    assert len(customers.get_customer(STAFF, customer["id"])["contacts"]) == 2

@@ -1,0 +1,58 @@
+"""Menus of the staff app and the portal. An entry shows once its page exists (its endpoint is
+registered), so each area adds its pages without touching the layouts.
+
+Portal entries may name a feature (GET .../me portal.features): hidden when the organization
+turned it off.
+"""
+from flask import current_app
+
+STAFF_NAV = [
+    ("Customers", "staff.customers"),
+    ("Invoices", "staff_billing.invoices"),
+    ("Quotes", "staff_billing.quotes"),
+    ("Payments", "staff_billing.payments"),
+    ("Projects", "staff_billing.projects"),
+    ("Reviews", "staff_reviews.report"),
+    ("Portal activity", "staff_activity.activity"),
+    ("Email log", "staff.notifications"),
+    ("Settings", "staff.portal_settings"),
+]
+
+# Settings sub-pages (tabs on the settings pages).
+SETTINGS_NAV = [
+    ("Customer Portal", "staff.portal_settings"),
+    ("Custom fields", "staff_settings.custom_fields"),
+    ("Email templates", "staff_settings.email_templates"),
+    ("Organization", "staff_settings.organization"),
+]
+
+PORTAL_NAV = [
+    ("Home", "portal_pages.home", None),
+    ("Invoices", "portal_billing.invoices", None),
+    ("Quotes", "portal_billing.quotes", None),
+    ("Payments", "portal_billing.payments", None),
+    ("Projects", "portal_billing.projects", "projects"),
+    ("Reviews", "portal_reviews.requests", "reviews"),
+    ("My details", "portal_profile.profile", None),
+]
+
+
+def _exists(endpoint):
+    return endpoint in current_app.view_functions
+
+
+def staff_menu():
+    return [(label, endpoint) for label, endpoint in STAFF_NAV if _exists(endpoint)]
+
+
+def settings_menu():
+    return [(label, endpoint) for label, endpoint in SETTINGS_NAV if _exists(endpoint)]
+
+
+def portal_menu(features):
+    return [(label, endpoint) for label, endpoint, feature in PORTAL_NAV
+            if _exists(endpoint) and (feature is None or (features or {}).get(feature))]
+
+
+def register(app):
+    app.jinja_env.globals.update(staff_menu=staff_menu, settings_menu=settings_menu, portal_menu=portal_menu)
