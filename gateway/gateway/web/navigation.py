@@ -4,10 +4,10 @@ registered), so each area adds its pages without touching the layouts.
 Portal entries may name a feature (GET .../me portal.features): hidden when the organization
 turned it off.
 """
-from flask import current_app
+from flask import current_app, request
 
 STAFF_NAV = [
-    ("Customers", "staff.customers"),
+    ("Customers", "staff_customers.customers"),
     ("Invoices", "staff_billing.invoices"),
     ("Quotes", "staff_billing.quotes"),
     ("Payments", "staff_billing.payments"),
@@ -21,9 +21,9 @@ STAFF_NAV = [
 # Settings sub-pages (tabs on the settings pages).
 SETTINGS_NAV = [
     ("Customer Portal", "staff.portal_settings"),
-    ("Custom fields", "staff_settings.custom_fields"),
-    ("Email templates", "staff_settings.email_templates"),
-    ("Organization", "staff_settings.organization"),
+    ("Organization", "staff_organization.organization"),
+    ("Custom fields", "staff_fields.custom_fields"),
+    ("Email templates", "staff_templates.email_templates"),
 ]
 
 PORTAL_NAV = [
@@ -54,5 +54,18 @@ def portal_menu(features):
             if _exists(endpoint) and (feature is None or (features or {}).get(feature))]
 
 
+def is_current(endpoint):
+    """Highlight a menu entry on its page and on the other pages of its area (its blueprint);
+    "Settings" stays highlighted on every settings page."""
+    current = request.endpoint or ""
+    if current == endpoint:
+        return True
+    if endpoint == SETTINGS_NAV[0][1]:
+        return current in {e for _, e in SETTINGS_NAV}
+    area = endpoint.split(".")[0]
+    return area not in ("staff", "portal_pages") and current.split(".")[0] == area
+
+
 def register(app):
-    app.jinja_env.globals.update(staff_menu=staff_menu, settings_menu=settings_menu, portal_menu=portal_menu)
+    app.jinja_env.globals.update(staff_menu=staff_menu, settings_menu=settings_menu, portal_menu=portal_menu,
+                                 is_current=is_current)

@@ -1,13 +1,11 @@
-"""The staff app: sign-up, sign-in, customers with portal access, portal settings, email log."""
+"""The staff app's own pages: sign-up, sign-in, the portal settings, the email log."""
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
 from portico_kit.errors import ServiceError
 
-from ..api.customers import create_with_portal
 from ..auth import STAFF_KEY, safe_next, staff_page
 from ..calls import call, settings
 from .forms import checkbox, field_errors, optional
-from .panels import CUSTOMER_PANELS, render_panels
 
 bp = Blueprint("staff", __name__, url_prefix="/app")
 
@@ -80,85 +78,7 @@ def logout():
 @bp.get("/")
 @staff_page
 def home():
-    return redirect(url_for("staff.customers"))
-
-
-# -- customers ----------------------------------------------------------------------------------
-
-@bp.get("/customers")
-@staff_page
-def customers():
-    search = request.args.get("search", "").strip()
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        page = 1
-    result = call("customers", "list_customers", g.actor, search or None, page, 25)
-    if result["items"]:
-        enabled = call("portal", "get_portal_access_many", g.actor, [c["id"] for c in result["items"]])
-        for item in result["items"]:
-            item["portal_enabled"] = enabled.get(item["id"], False)
-    return render_template("staff/customers.html", result=result, search=search)
-
-
-@bp.route("/customers/new", methods=["GET", "POST"])
-@staff_page
-def new_customer():
-    form, errors = {}, {}
-    if request.method == "POST":
-        form = request.form
-        body = {"display_name": form.get("display_name", "")}
-        for name in ("company_name", "email", "phone"):
-            if optional(form, name):
-                body[name] = optional(form, name)
-        body["enable_portal"] = checkbox(form, "enable_portal")
-        try:
-            customer = create_with_portal(g.actor, body)
-        except ServiceError as exc:
-            errors = field_errors(exc)
-        else:
-            portal = customer["portal"]
-            if portal.get("invited"):
-                flash(f"Customer created. Portal invitation sent to {', '.join(portal['invited'])}.")
-            elif portal.get("error"):
-                flash(f"Customer created, but the portal is not enabled: {portal['error']['message']}")
-            else:
-                flash("Customer created.")
-            return redirect(url_for("staff.customer", customer_id=customer["id"]))
-    return render_template("staff/customer_new.html", form=form, errors=errors), 422 if errors else 200
-
-
-@bp.get("/customers/<customer_id>")
-@staff_page
-def customer(customer_id):
-    record = call("customers", "get_customer", g.actor, customer_id)
-    access = call("portal", "get_portal_access", g.actor, customer_id)
-    statuses = {c["contact_id"]: c for c in access["contacts"]}
-    return render_template("staff/customer.html", customer=record, access=access, statuses=statuses,
-                           panels=render_panels(CUSTOMER_PANELS, g.actor, record))
-
-
-@bp.post("/customers/<customer_id>/portal/<action>")
-@staff_page
-def customer_portal(customer_id, action):
-    methods = {"enable": "enable_portal", "disable": "disable_portal", "invite": "resend_invitations"}
-    if action not in methods:
-        return redirect(url_for("staff.customer", customer_id=customer_id))
-    args = (g.actor, customer_id, None) if action == "enable" else (g.actor, customer_id)
-    try:
-        result = call("portal", methods[action], *args)
-    except ServiceError as exc:
-        if exc.status >= 500 or exc.status == 404:
-            raise
-        flash(exc.message, "error")
-    else:
-        if action == "disable":
-            flash("Portal access disabled. The customer's sessions have ended.")
-        elif result.get("invited"):
-            flash(f"Invitation sent to {', '.join(result['invited'])}.")
-        else:
-            flash("Portal access enabled. Everyone with an email has already signed in before.")
-    return redirect(url_for("staff.customer", customer_id=customer_id))
+    return redirect(url_for("staff_customers.customers"))
 
 
 # -- settings -----------------------------------------------------------------------------------
