@@ -1,6 +1,11 @@
-"""`make bench`: requests/s and p50/p95 of GET /healthz (the baseline: the gateway alone) and of the
-portal's GET /portal/<name>/api/v1/me (two RPCs behind it), measured in one run on a fresh local
-stack, and their ratio. Options: --duration SECONDS --concurrency N --json PATH
+"""`make bench`, two measurements, each against a baseline taken in the same run:
+
+1. gateway: requests/s and p50/p95 of GET /healthz (the gateway alone: the baseline) and of the
+   portal's GET /portal/<name>/api/v1/me (two RPCs behind it), on a fresh local stack;
+2. events: events/s through a counting nameko handler (the baseline), through the Portico
+   idempotent-consumer pattern, and turned into delivered emails by the notifications service.
+
+Options: --only gateway|events --duration SECONDS --concurrency N --events N --emails N --json PATH
 """
 import argparse
 import json
@@ -14,7 +19,7 @@ from devstack.supervisor import Stack, broker_problem, free_port
 from portico_kit.testing import rabbit
 from portico_kit.testing.smtp import MailCatcher, body_text
 
-from . import load
+from . import events, load
 
 
 def prepare(api, mail):
@@ -31,7 +36,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--json", default=os.path.join("bench-results", "gateway.json"))
+    parser.add_argument("--only", choices=("gateway", "events"))
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--emails", type=int, default=300)
+    parser.add_argument("--json", default=os.path.join("bench-results", "bench.json"))
     args = parser.parse_args(argv)
 
     problem = broker_problem(rabbit.broker_uri())
@@ -39,6 +47,37 @@ def main(argv=None):
         print(problem, file=sys.stderr)
         return 1
     mail = MailCatcher().start()
+    report, ok = {}, True
+    try:
+        if args.only in (None, "gateway"):
+            report["gateway"] = bench_gateway(args, mail)
+            ok = ok and all(report["gateway"][k]["errors"] == 0 for k in ("healthz", "portal_me"))
+        if args.only in (None, "events"):
+            report["events"] = bench_events(args, mail)
+    finally:
+        mail.stop()
+    os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
+    with open(args.json, "w") as fh:
+        json.dump(dict(report, concurrency=args.concurrency, duration=args.duration), fh, indent=2)
+    return 0 if ok else 1
+
+
+def bench_events(args, mail):
+    vhost = rabbit.create_vhost("bench_events")
+    try:
+        mail.messages.clear()
+        result = events.run(rabbit.uri_for(vhost), mail, args.events, args.emails)
+    finally:
+        rabbit.delete_vhost(vhost)
+    print(f"\n{'events':<28}{'events/s':>10}{'vs raw':>8}")
+    print(f"{'raw nameko handler':<28}{result['raw_events_per_s']:>10.0f}{1:>8.2f}")
+    print(f"{'idempotent (SQLite commit)':<28}{result['idempotent_events_per_s']:>10.0f}"
+          f"{result['idempotent_to_raw']:>8.2f}")
+    print(f"{'event -> delivered email':<28}{result['emails_per_s']:>10.0f}{result['email_to_raw']:>8.2f}")
+    return result
+
+
+def bench_gateway(args, mail):
     vhost = rabbit.create_vhost("bench")
     port = free_port()
     stack = Stack(tempfile.mkdtemp(prefix="portico-bench-"), rabbit.uri_for(vhost), port=port,
@@ -59,7 +98,6 @@ def main(argv=None):
     finally:
         stack.stop()
         rabbit.delete_vhost(vhost)
-        mail.stop()
 
     print(f"{'endpoint':<12}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")
     for name, r in results.items():
@@ -67,10 +105,7 @@ def main(argv=None):
     ratio = results["portal_me"]["rps"] / results["healthz"]["rps"] if results["healthz"]["rps"] else 0
     results["ratio_me_to_healthz_rps"] = ratio
     print(f"\n/me throughput is {ratio:.2f}x /healthz (same run, same machine)")
-    os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
-    with open(args.json, "w") as fh:
-        json.dump(dict(results, concurrency=args.concurrency, duration=args.duration), fh, indent=2)
-    return 0 if all(r["errors"] == 0 for r in (results["healthz"], results["portal_me"])) else 1
+    return results
 
 
 if __name__ == "__main__":
