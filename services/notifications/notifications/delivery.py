@@ -1,11 +1,14 @@
 """Delivery that loses nothing: claim a recorded message, send it, retry with backoff, give up loudly.
 
 A message is claimed with a compare-and-set update, so two workers (or two replicas) never send
-the same one; a claim that outlives a crashed worker expires and the message is tried again. No
-database connection is held while talking to the SMTP server, and the message is marked sent the
-moment the server accepted it (before QUIT), which keeps the one window in which a crash can
-cause a second copy (accepted, not yet recorded) as short as it can be. Such a copy carries the
-same Message-ID, so mail clients show it once.
+the same one; a claim that outlives a crashed worker expires and the message is tried again.
+
+No database connection is held while connecting to the SMTP server. Just before the message data
+goes out, "sent" is written in an open transaction, committed the instant the server accepts
+(and rolled back if it does not). So the only way a crash can cause a second copy is a kill
+between the server's "250 accepted" and that commit; such a copy carries the same Message-ID,
+so mail clients show it once. (No SMTP client can do better: the server's acceptance and our
+record cannot be one atomic step.)
 """
 import logging
 import random
@@ -66,17 +69,23 @@ def deliver(session, message_id):
     mail = mailer.build(message)
     session.commit()  # release the connection while we talk to the SMTP server
 
-    def accepted():
+    def record_sent():  # in a transaction that commits the moment the server says yes
         message.status, message.sent_at, message.last_error = "sent", utcnow(), None
         message.attempts += 1
         message.claimed_until = None
+        session.flush()
+
+    committed = []
+
+    def commit_sent():
         session.commit()
+        committed.append(True)
 
     try:
-        mailer.send(mail, on_accepted=accepted)
+        mailer.send(mail, before_data=record_sent, on_accepted=commit_sent)
     except Exception as exc:  # every failure is recorded on the message, none is raised
-        if message.status == "sent":  # accepted; only saying goodbye failed
-            return message.status
+        if committed:
+            return "sent"
         session.rollback()
         _failed(message, exc)
         message.claimed_until = None

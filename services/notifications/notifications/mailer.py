@@ -50,8 +50,14 @@ def _domain(sender):
     return address.rsplit("@", 1)[-1] if "@" in address else "portico.localhost"
 
 
-def send(mail, on_accepted=None):
-    """Send one message; `on_accepted()` runs as soon as the server took it, before QUIT."""
+def send(mail, before_data=None, on_accepted=None):
+    """Send one message.
+
+    `before_data()` runs once the server took sender and recipients, just before the message
+    itself; `on_accepted()` the moment the server accepted it (before QUIT). Delivery records
+    the send in between, so a crash can only duplicate a message the server accepted in the last
+    instant before the record was committed.
+    """
     s = settings()
     smtp_cls = smtplib.SMTP_SSL if s["security"] == "ssl" else smtplib.SMTP
     smtp = smtp_cls(s["host"], s["port"], timeout=s["timeout"])
@@ -60,9 +66,17 @@ def send(mail, on_accepted=None):
             smtp.starttls()
         if s["username"]:
             smtp.login(s["username"], s["password"] or "")
+        data = smtp.data
+
+        def hooked_data(message_bytes):
+            if before_data is not None:
+                before_data()
+            code, response = data(message_bytes)
+            if code == 250 and on_accepted is not None:
+                on_accepted()
+            return code, response
+        smtp.data = hooked_data
         smtp.send_message(mail)
-        if on_accepted is not None:
-            on_accepted()
     finally:
         try:
             smtp.quit()
