@@ -7,11 +7,12 @@ It publishes no events.
 """
 import logging
 
+import eventlet
+from nameko.events import SERVICE_POOL, event_handler
 from nameko.timer import timer
 from sqlalchemy import select
 
 from portico_kit import config
-from portico_kit.messaging import on_event
 
 from . import contexts, delivery, inbox
 from .lookups import ServiceLookup
@@ -19,6 +20,15 @@ from .models import EmailMessage
 from .templates import render_email
 
 log = logging.getLogger(__name__)
+REQUEUE_PAUSE = config.env_float("EVENT_REQUEUE_PAUSE_SECONDS", 2.0)
+
+
+def on_event(source_service, event_type):
+    """Like portico_kit's on_event (durable, pooled, the same queue), but an event that could not
+    even be recorded (our database unreachable) goes back to the queue instead of being dropped.
+    Nothing else escapes a handler here: handling errors are kept in the inbox and retried."""
+    return event_handler(source_service, event_type, handler_type=SERVICE_POOL, reliable_delivery=True,
+                         requeue_on_error=True)
 
 
 class EventHandlers:
@@ -95,7 +105,13 @@ class EventHandlers:
         if not isinstance(event, dict) or not event.get("event_id") or not event.get("org_id"):
             log.warning("%s: malformed event ignored: %r", handler, event)
             return
-        row_id = inbox.accept(self.db, event, handler)
+        try:
+            row_id = inbox.accept(self.db, event, handler)
+        except Exception:
+            log.exception("%s: could not record event %s; it goes back to the queue", handler, event["event_id"])
+            self.db.rollback()
+            eventlet.sleep(REQUEUE_PAUSE)  # do not spin on a database that is down
+            raise
         if row_id is not None:
             self._handle(row_id, event)
 
@@ -106,7 +122,11 @@ class EventHandlers:
             inbox.done(self.db, row_id, len(message_ids))
             self.db.commit()
         except Exception as exc:
-            inbox.failed(self.db, row_id, exc)
+            try:
+                inbox.failed(self.db, row_id, exc)
+            except Exception:  # the database itself is away: the claim expires and the timer retries
+                log.exception("event %s: could not record the failure", envelope.get("event_id"))
+                self.db.rollback()
             return
         for message_id in message_ids:
             delivery.deliver(self.db, message_id)

@@ -6,6 +6,7 @@ page: list, read, save (checked first), preview with sample data, reset to the d
 import logging
 
 from nameko.rpc import rpc
+from sqlalchemy import select
 
 from portico_kit.actors import require_staff
 from portico_kit.errors import Invalid, NotFound
@@ -67,7 +68,7 @@ class TemplateSettings:
     @rpc
     def list_templates(self, actor):
         org_id = require_staff(actor)
-        rows = {row.kind: row for row in self.db.query(EmailTemplate).filter(EmailTemplate.org_id == org_id)}
+        rows = {row.kind: row for row in self.db.scalars(select(EmailTemplate).where(EmailTemplate.org_id == org_id))}
         items = [template_dict(kind, rows.get(kind)) for kind in EDITABLE]
         return {"items": items, "total": len(items)}
 

@@ -113,6 +113,28 @@ def test_an_event_waits_while_a_service_it_needs_is_down(system, org, dispatch_e
     assert handled(system, envelope, emails=1)["attempts"] >= 1
 
 
+def test_an_event_that_could_not_even_be_recorded_goes_back_to_the_queue(system, org, dispatch_event, monkeypatch):
+    """Our own database failing as the event arrives: the event is not acknowledged away but
+    redelivered, and its email goes out once the database answers again."""
+    from sqlalchemy.exc import OperationalError
+    from notifications import events, inbox as inbox_module
+    real_accept, failures = inbox_module.accept, []
+
+    def flaky_accept(session, envelope, handler):
+        if len(failures) < 3:
+            failures.append(envelope["event_id"])
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return real_accept(session, envelope, handler)
+    monkeypatch.setattr(inbox_module, "accept", flaky_accept)
+    monkeypatch.setattr(events, "REQUEUE_PAUSE", 0.1)
+    envelope = dispatch_event("portal", "portal_invitation_created", invitation(org), org_id=org.id)
+    system.mail.wait_for("bob@bikes.test")
+    assert failures == [envelope["event_id"]] * 3
+    handled(system, envelope, emails=1)
+    eventlet.sleep(1.0)
+    assert len(system.mail.to("bob@bikes.test")) == 1
+
+
 def test_a_malformed_event_is_recorded_as_failed_not_retried_forever(system, org, dispatch_event):
     envelope = dispatch_event("billing", "invoice_sent", {"invoice": {"id": "x"}}, org_id=org.id)
     row = wait_until(lambda: [r for r in inbound(system, envelope["event_id"]) if r["status"] == "failed"])[0]
