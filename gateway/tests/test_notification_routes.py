@@ -95,6 +95,7 @@ def test_templates_page_lists_and_edits_previews_and_resets(client, rpc):
 
     page = client.get("/app/settings/email-templates/review_request").get_data(as_text=True)
     assert '<label for="subject">Subject</label>' in page and "{{ review_url }}" in page
+    assert 'aria-current="page">Settings</a>' in page  # a template's page is still under Settings
     token = csrf_token(client, "/app/settings/email-templates/review_request")
 
     rpc.on("notifications", "preview_template", lambda actor, kind, body: {
@@ -149,6 +150,7 @@ def test_email_log_page_paginates_filters_and_offers_to_send_again(client, rpc):
     html = client.get("/app/notifications?page=2&status=failed&kind=review_request&x=1").get_data(as_text=True)
     assert rpc.called("notifications", "list_messages")[-1][1:] == (2, 50, "failed", "review_request")
     assert "Page 2 of 3" in html and "page=1" in html and "page=3" in html
+    assert '<td data-label="Attempts">12</td>' in html  # stacked cells on phones say what they are
     assert 'action="/app/notifications/m-1/retry"' in html and "ConnectionRefusedError: nope" in html
     client.get("/app/notifications?status=lost&kind=nonsense&page=zero")
     assert rpc.called("notifications", "list_messages")[-1][1:] == (1, 50, None, None)

@@ -7,7 +7,7 @@ import eventlet
 from portico_kit.testing.smtp import body_text
 
 from . import payloads
-from .conftest import Org, handled, wait_until
+from .conftest import Org, handled
 
 
 def only(mail, address, **kw):
