@@ -60,8 +60,9 @@ def is_current(endpoint):
     current = request.endpoint or ""
     if current == endpoint:
         return True
-    if endpoint == SETTINGS_NAV[0][1]:
-        return current in {e for _, e in SETTINGS_NAV}
+    if endpoint == SETTINGS_NAV[0][1]:  # and on the sub-pages of a settings area (one template's page)
+        return current in {e for _, e in SETTINGS_NAV} or current.split(".")[0] in {
+            e.split(".")[0] for _, e in SETTINGS_NAV[1:]}
     area = endpoint.split(".")[0]
     return area not in ("staff", "portal_pages") and current.split(".")[0] == area
 

@@ -108,6 +108,13 @@ def portal_settings():
 
 # -- email log ----------------------------------------------------------------------------------
 
+EMAIL_KINDS = [("portal_invitation", "Portal invitation"), ("password_reset", "Portal password reset"),
+               ("invoice_sent", "Invoice sent"), ("quote_sent", "Quote sent"),
+               ("comment_notification", "Comment to customer"), ("portal_activity", "Portal activity"),
+               ("document_forwarded", "Forwarded document"), ("review_request", "Review request"),
+               ("staff_password_reset", "Staff password reset")]
+
+
 @bp.get("/notifications")
 @staff_page
 def notifications():
@@ -115,6 +122,22 @@ def notifications():
         page = max(int(request.args.get("page", 1)), 1)
     except ValueError:
         page = 1
-    status = request.args.get("status") or None
-    result = call("notifications", "list_messages", g.actor, page, 50, status, None)
-    return render_template("staff/notifications.html", result=result, status=status)
+    status = request.args.get("status") if request.args.get("status") in ("queued", "sent", "failed") else None
+    kind = request.args.get("kind") if request.args.get("kind") in dict(EMAIL_KINDS) else None
+    result = call("notifications", "list_messages", g.actor, page, 50, status, kind)
+    return render_template("staff/notifications.html", result=result, status=status, kind=kind,
+                           kinds=EMAIL_KINDS)
+
+
+@bp.post("/notifications/<message_id>/retry")
+@staff_page
+def retry_notification(message_id):
+    try:
+        message = call("notifications", "retry_message", g.actor, message_id)
+    except ServiceError as exc:
+        if exc.status >= 500 or exc.status == 404:
+            raise
+        flash(exc.message, "error")
+    else:
+        flash(f"The email to {message['to']} is queued again and goes out in a moment.")
+    return redirect(safe_next(request.form.get("next"), url_for("staff.notifications")))

@@ -1,47 +1,149 @@
-"""Events notifications consumes (each becomes recorded email) — it publishes none yet."""
-from datetime import datetime
+"""The events notifications consumes (docs/events.md), each turned into recorded email.
 
+Every handler only accepts the event into the inbox (idempotent by event id), then handles it at
+once; whatever could not be handled now (a service down, a worker killed) is picked up again by
+the `handle_due_events` timer. Handler names are part of their durable queues' names: never rename.
+It publishes no events.
+"""
+import logging
+
+import eventlet
+from nameko.events import SERVICE_POOL, event_handler
+from nameko.timer import timer
 from sqlalchemy import select
 
-from portico_kit.messaging import first_delivery, on_event
+from portico_kit import config
 
-from . import delivery, templates
-from .models import EmailMessage, ProcessedEvent
+from . import contexts, delivery, inbox
+from .lookups import ServiceLookup
+from .models import EmailMessage
+from .templates import render_email
+
+log = logging.getLogger(__name__)
+REQUEUE_PAUSE = config.env_float("EVENT_REQUEUE_PAUSE_SECONDS", 2.0)
 
 
-def _date(iso_timestamp):
-    try:
-        return datetime.fromisoformat(iso_timestamp.replace("Z", "+00:00")).strftime("%d %B %Y")
-    except (AttributeError, ValueError):
-        return iso_timestamp
+def on_event(source_service, event_type):
+    """Like portico_kit's on_event (durable, pooled, the same queue), but an event that could not
+    even be recorded (our database unreachable) goes back to the queue instead of being dropped.
+    Nothing else escapes a handler here: handling errors are kept in the inbox and retried."""
+    return event_handler(source_service, event_type, handler_type=SERVICE_POOL, reliable_delivery=True,
+                         requeue_on_error=True)
 
 
 class EventHandlers:
-    """Mixed into NotificationsService."""
+    """Mixed into NotificationsService (needs `db`, and the `accounts`, `portal`, `customers` proxies)."""
 
     @on_event("portal", "portal_invitation_created")
     def on_portal_portal_invitation_created(self, event):
-        data = event["data"]
-        context = dict(data, expires_on=_date(data["invitation"]["expires_at"]))
-        message = self._record(event, "portal_invitation", data["contact"]["email"],
-                               data["contact"].get("name"), context, "on_portal_portal_invitation_created",
-                               from_name=data["organization"]["name"])
-        if message is not None:
-            delivery.deliver(self.db, message.id)
+        self._receive(event, "on_portal_portal_invitation_created")
 
-    def _record(self, event, kind, to_email, to_name, context, handler, from_name=None):
-        """Render and record one email for this event; None if the event was seen before."""
-        if not first_delivery(self.db, ProcessedEvent, event, handler):
-            return None
-        dedupe_key = f"{event['event_id']}:{kind}:{to_email.lower()}"
-        existing = self.db.scalar(select(EmailMessage).where(EmailMessage.dedupe_key == dedupe_key))
-        if existing is not None:
+    @on_event("portal", "portal_password_reset_requested")
+    def on_portal_portal_password_reset_requested(self, event):
+        self._receive(event, "on_portal_portal_password_reset_requested")
+
+    @on_event("accounts", "staff_password_reset_requested")
+    def on_accounts_staff_password_reset_requested(self, event):
+        self._receive(event, "on_accounts_staff_password_reset_requested")
+
+    @on_event("billing", "invoice_sent")
+    def on_billing_invoice_sent(self, event):
+        self._receive(event, "on_billing_invoice_sent")
+
+    @on_event("billing", "quote_sent")
+    def on_billing_quote_sent(self, event):
+        self._receive(event, "on_billing_quote_sent")
+
+    @on_event("billing", "quote_accepted")
+    def on_billing_quote_accepted(self, event):
+        self._receive(event, "on_billing_quote_accepted")
+
+    @on_event("billing", "quote_declined")
+    def on_billing_quote_declined(self, event):
+        self._receive(event, "on_billing_quote_declined")
+
+    @on_event("billing", "comment_added")
+    def on_billing_comment_added(self, event):
+        self._receive(event, "on_billing_comment_added")
+
+    @on_event("billing", "payment_recorded")
+    def on_billing_payment_recorded(self, event):
+        self._receive(event, "on_billing_payment_recorded")
+
+    @on_event("customers", "customer_updated")
+    def on_customers_customer_updated(self, event):
+        self._receive(event, "on_customers_customer_updated")  # only the customer's own edits email
+
+    @on_event("billing", "document_forwarded")
+    def on_billing_document_forwarded(self, event):
+        self._receive(event, "on_billing_document_forwarded")
+
+    @on_event("reviews", "review_requested")
+    def on_reviews_review_requested(self, event):
+        self._receive(event, "on_reviews_review_requested")
+
+    @on_event("reviews", "review_submitted")
+    def on_reviews_review_submitted(self, event):
+        self._receive(event, "on_reviews_review_submitted")
+
+    @timer(interval=config.env_float("EVENT_POLL_INTERVAL", 2.0))
+    def handle_due_events(self):
+        """Events whose handling failed (a service was down) or was cut short (a crash)."""
+        for row_id in inbox.due_ids(self.db):
+            envelope = inbox.claim(self.db, row_id)
+            if envelope is not None:
+                self._handle(row_id, envelope)
+
+    @timer(interval=3600)
+    def purge_handled_events(self):
+        """Handled events are remembered for EVENT_RETENTION_DAYS: long past any redelivery."""
+        inbox.purge(self.db)
+
+    # -- handling -------------------------------------------------------------------------------
+
+    def _receive(self, event, handler):
+        if not isinstance(event, dict) or not event.get("event_id") or not event.get("org_id"):
+            log.warning("%s: malformed event ignored: %r", handler, event)
+            return
+        try:
+            row_id = inbox.accept(self.db, event, handler)
+        except Exception:
+            log.exception("%s: could not record event %s; it goes back to the queue", handler, event["event_id"])
+            self.db.rollback()
+            eventlet.sleep(REQUEUE_PAUSE)  # do not spin on a database that is down
+            raise
+        if row_id is not None:
+            self._handle(row_id, event)
+
+    def _handle(self, row_id, envelope):
+        try:
+            mails = contexts.plan(envelope, ServiceLookup(self))  # other services; no connection held
+            message_ids = self._record(envelope, mails)
+            inbox.done(self.db, row_id, len(message_ids))
             self.db.commit()
-            return None
-        subject, text, html = templates.render_default(kind, context)
-        message = EmailMessage(org_id=event.get("org_id"), kind=kind, to_email=to_email.lower(),
-                               to_name=to_name, from_name=from_name, subject=subject[:500], text_body=text, html_body=html,
-                               dedupe_key=dedupe_key)
-        self.db.add(message)
-        self.db.commit()
-        return message
+        except Exception as exc:
+            try:
+                inbox.failed(self.db, row_id, exc)
+            except Exception:  # the database itself is away: the claim expires and the timer retries
+                log.exception("event %s: could not record the failure", envelope.get("event_id"))
+                self.db.rollback()
+            return
+        for message_id in message_ids:
+            delivery.deliver(self.db, message_id)
+
+    def _record(self, envelope, mails):
+        """Render and add one message per mail (not yet committed). One per event, kind and address."""
+        ids = []
+        for mail in mails:
+            dedupe_key = f"{envelope['event_id']}:{mail.kind}:{mail.to_email.lower()}"
+            if self.db.scalar(select(EmailMessage.id).where(EmailMessage.dedupe_key == dedupe_key)):
+                continue
+            subject, text, html = render_email(self.db, envelope["org_id"], mail.kind, mail.context)
+            message = EmailMessage(org_id=envelope["org_id"], kind=mail.kind, to_email=mail.to_email.lower(),
+                                   to_name=mail.to_name or None, from_name=mail.from_name, reply_to=mail.reply_to,
+                                   subject=subject, text_body=text, html_body=html, dedupe_key=dedupe_key,
+                                   event_id=envelope["event_id"])
+            self.db.add(message)
+            self.db.flush()
+            ids.append(message.id)
+        return ids

@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portico_kit.messaging import OutboxEventMixin, ProcessedEventMixin
@@ -40,6 +40,47 @@ class EmailMessage(Base):
     next_attempt_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
     claimed_until: Mapped[object | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+    # added with templates: where replies go (the organization's email), the event it answers, and
+    # when it was last tried
+    reply_to: Mapped[str | None] = mapped_column(String(254))
+    event_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    last_attempt_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+
+
+class EmailTemplate(Base):
+    """An organization's own subject and body for one kind; no row means the default is used."""
+    __tablename__ = "email_templates"
+
+    org_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(1000))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class InboundEvent(Base):
+    """An event accepted for handling (the inbox). Recorded before anything else happens, so an
+    event whose handling needs a service that is down is retried from here instead of lost."""
+    __tablename__ = "inbound_events"
+    __table_args__ = (UniqueConstraint("event_id", "handler", name="uq_inbound_event_handler"),
+                      Index("ix_inbound_events_due", "status", "next_attempt_at"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(String(36))
+    handler: Mapped[str] = mapped_column(String(120))
+    event_type: Mapped[str] = mapped_column(String(100))
+    org_id: Mapped[str | None] = mapped_column(String(36))
+    envelope: Mapped[dict] = mapped_column(JSON)
+    # pending -> processing -> done | pending (retry later) | failed (gave up, with last_error)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    emails: Mapped[int] = mapped_column(Integer, default=0)  # how many emails it produced
+    received_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+    next_attempt_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_until: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
 
 
 class OutboxEvent(OutboxEventMixin, Base):

@@ -1,58 +1,177 @@
-"""Event in, email out: through the real broker to a real SMTP server."""
+"""Delivery that loses nothing and sends nothing twice: the real broker, a real SMTP server that goes
+away, a service that is down, events delivered twice."""
 import eventlet
+import pytest
+from sqlalchemy import create_engine, select
 
+from portico_kit.errors import Conflict, Forbidden, Invalid, NotFound
+from portico_kit.testing import databases
 from portico_kit.testing.smtp import body_text
 
-from .conftest import invitation_data
+from notifications import delivery
+from notifications.models import EmailMessage
+from notifications.service import NotificationsService
+from portal.service import PortalService
 
-STAFF = {"kind": "staff", "org_id": "org-1", "user_id": "u1"}
-
-
-def wait_until(check, timeout=15):
-    for _ in range(int(timeout / 0.05)):
-        result = check()
-        if result:
-            return result
-        eventlet.sleep(0.05)
-    raise AssertionError("condition not met in time")
+from . import payloads
+from .conftest import handled, inbound, wait_until
 
 
-def test_invitation_event_sends_a_text_and_html_email(notifications, dispatch_event, smtp_catcher):
-    dispatch_event("portal", "portal_invitation_created", invitation_data())
-    [mail] = smtp_catcher.wait_for("bob@bikes.test")
-    assert mail["Subject"] == "Acme <Design> invites you to their customer portal"
-    assert "Acme <Design> via Portico" in str(mail["From"])
-    text = body_text(mail)
-    assert "http://localhost:8000/portal/acme/invite/TOKEN123" in text and "02 December 2026" in text
-    html = body_text(mail, "html")
-    assert '<a href="http://localhost:8000/portal/acme/invite/TOKEN123">' in html
-    assert "Acme &lt;Design&gt;" in html  # escaped in HTML
-    log = wait_until(lambda: notifications.list_messages(STAFF)["items"])
-    assert log[0]["kind"] == "portal_invitation" and log[0]["status"] == "sent" and log[0]["attempts"] == 1
+def invitation(org, email="bob@bikes.test", token="TOKEN123"):
+    return {
+        "invitation": {"id": "inv-1", "expires_at": "2026-12-02T10:00:00Z"},
+        "contact": {"id": "c-1", "email": email, "name": "Bob"},
+        "customer": {"id": "cu-1", "display_name": "Bob's Bikes"},
+        "organization": {"id": org.id, "name": org.name},
+        "portal": {"name": org.prefs["portal_name"], "url": org.prefs["portal_url"]},
+        "invite_url": f"{org.prefs['portal_url']}/invite/{token}",
+    }
 
 
-def test_a_redelivered_event_sends_nothing_twice(notifications, dispatch_event, smtp_catcher):
-    envelope = dispatch_event("portal", "portal_invitation_created", invitation_data())
-    dispatch_event("portal", "portal_invitation_created", None, envelope=envelope)
-    smtp_catcher.wait_for("bob@bikes.test")
+def test_every_email_is_recorded_with_both_parts(system, org, dispatch_event):
+    dispatch_event("portal", "portal_invitation_created", invitation(org), org_id=org.id)
+    [mail] = system.mail.wait_for("bob@bikes.test")
+    assert mail.get_content_type() == "multipart/alternative"
+    assert "02 December" not in body_text(mail) and "2 December 2026, 10:00 UTC" in body_text(mail)
+    log = wait_until(lambda: [m for m in system.notifications.list_messages(org.staff)["items"]
+                              if m["status"] == "sent"])
+    entry = log[0]
+    assert entry["kind"] == "portal_invitation" and entry["to"] == "bob@bikes.test" and entry["attempts"] == 1
+    assert entry["subject"] == mail["Subject"] and entry["created_at"] and entry["sent_at"]
+    assert entry["last_attempt_at"] and entry["last_error"] is None
+    engine = create_engine(system.configs["notifications"]["DATABASE_URL"])
+    with engine.connect() as conn:
+        row = conn.execute(select(EmailMessage)).one()
+    engine.dispose()
+    assert mail["Message-ID"] == f"<{row.id}@portico.test>"  # stable: a resent copy is the same email
+
+
+def test_a_redelivered_event_sends_nothing_twice(system, org, dispatch_event):
+    envelope = dispatch_event("portal", "portal_invitation_created", invitation(org), org_id=org.id)
+    for _ in range(3):
+        dispatch_event("portal", "portal_invitation_created", None, envelope=envelope)
+    system.mail.wait_for("bob@bikes.test")
+    handled(system, envelope, emails=1)
+    eventlet.sleep(1.5)
+    assert len(system.mail.to("bob@bikes.test")) == 1
+    assert system.notifications.list_messages(org.staff)["total"] == 1
+    assert len(inbound(system, envelope["event_id"])) == 1
+
+
+def test_smtp_down_then_back_the_mail_still_arrives(system, org, dispatch_event):
+    system.mail.stop()
+    dispatch_event("portal", "portal_invitation_created", invitation(org), org_id=org.id)
+    retried = wait_until(lambda: [m for m in system.notifications.list_messages(org.staff)["items"]
+                                  if m["attempts"] >= 3])
+    assert retried[0]["status"] == "queued" and "Connection" in retried[0]["last_error"]
+    assert retried[0]["next_attempt_at"] and retried[0]["sent_at"] is None
+    system.mail.start()
+    system.mail.wait_for("bob@bikes.test")
+    sent = wait_until(lambda: system.notifications.list_messages(org.staff, 1, 50, "sent")["items"])
+    assert sent[0]["attempts"] >= 4 and sent[0]["sent_at"] and sent[0]["last_error"] is None
     eventlet.sleep(1.0)
-    assert len(smtp_catcher.to("bob@bikes.test")) == 1
-    assert notifications.list_messages(STAFF)["total"] == 1
+    assert len(system.mail.to("bob@bikes.test")) == 1
 
 
-def test_smtp_down_then_back_the_mail_still_arrives(notifications, dispatch_event, smtp_catcher):
-    smtp_catcher.stop()
-    dispatch_event("portal", "portal_invitation_created", invitation_data())
-    failed = wait_until(lambda: [m for m in notifications.list_messages(STAFF)["items"] if m["attempts"] >= 2])
-    assert failed[0]["status"] == "queued" and "Connection" in failed[0]["last_error"]
-    smtp_catcher.start()
-    smtp_catcher.wait_for("bob@bikes.test")
-    sent = wait_until(lambda: [m for m in notifications.list_messages(STAFF, 1, 50, "sent")["items"]])
-    assert sent[0]["attempts"] >= 3 and sent[0]["sent_at"]
+def test_after_the_last_attempt_it_is_failed_with_the_reason_and_can_be_sent_again(
+        system, org, dispatch_event, monkeypatch):
+    monkeypatch.setattr(delivery, "MAX_ATTEMPTS", 2)
+    system.mail.stop()
+    dispatch_event("portal", "portal_invitation_created", invitation(org), org_id=org.id)
+    [failed] = wait_until(lambda: system.notifications.list_messages(org.staff, 1, 50, "failed")["items"])
+    assert failed["attempts"] == 2 and "ConnectionRefusedError" in failed["last_error"]
+    assert failed["next_attempt_at"] is None
+    eventlet.sleep(1.0)
+    assert system.notifications.list_messages(org.staff, 1, 50, "failed")["items"][0]["attempts"] == 2  # given up
+
+    with pytest.raises(NotFound):
+        system.notifications.retry_message({"kind": "staff", "org_id": "someone-else", "user_id": "x"}, failed["id"])
+    with pytest.raises(Forbidden):
+        system.notifications.retry_message({"kind": "customer", "org_id": org.id, "customer_id": "c"}, failed["id"])
+    system.mail.start()
+    assert system.notifications.retry_message(org.staff, failed["id"])["status"] == "queued"
+    system.mail.wait_for("bob@bikes.test")
+    sent = wait_until(lambda: system.notifications.list_messages(org.staff, 1, 50, "sent")["items"])
+    assert sent[0]["id"] == failed["id"]
+    with pytest.raises(Conflict):
+        system.notifications.retry_message(org.staff, failed["id"])
 
 
-def test_the_log_is_per_organization(notifications, dispatch_event, smtp_catcher):
-    dispatch_event("portal", "portal_invitation_created", invitation_data(), org_id="org-1")
-    smtp_catcher.wait_for("bob@bikes.test")
+def test_an_event_waits_while_a_service_it_needs_is_down(system, org, dispatch_event):
+    """invoice_sent needs the portal (preferences, contacts): with the portal down the event stays in
+    the inbox and is retried; once the portal is back the email goes out."""
+    customer = org.customer("Bob's Bikes", email="bob@bikes.test")
+    system.containers["portal"].stop()
+    envelope = dispatch_event("billing", "invoice_sent", payloads.invoice_sent(customer), org_id=org.id)
+    row = wait_until(lambda: [r for r in inbound(system, envelope["event_id"]) if r["attempts"] >= 1],
+                     timeout=30)[0]
+    assert row["status"] in ("pending", "processing") and "portal" in row["last_error"]
+    assert system.mail.to("bob@bikes.test") == []
+    system.start_service(PortalService, "portal", db_url=system.configs["portal"]["DATABASE_URL"])
+    message = system.mail.wait_for("bob@bikes.test", timeout=60)[0]
+    assert message["Subject"].startswith("Invoice INV-000042")
+    assert handled(system, envelope, emails=1)["attempts"] >= 1
+
+
+def test_an_event_that_could_not_even_be_recorded_goes_back_to_the_queue(system, org, dispatch_event, monkeypatch):
+    """Our own database failing as the event arrives: the event is not acknowledged away but
+    redelivered, and its email goes out once the database answers again."""
+    from sqlalchemy.exc import OperationalError
+    from notifications import events, inbox as inbox_module
+    real_accept, failures = inbox_module.accept, []
+
+    def flaky_accept(session, envelope, handler):
+        if len(failures) < 3:
+            failures.append(envelope["event_id"])
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return real_accept(session, envelope, handler)
+    monkeypatch.setattr(inbox_module, "accept", flaky_accept)
+    monkeypatch.setattr(events, "REQUEUE_PAUSE", 0.1)
+    envelope = dispatch_event("portal", "portal_invitation_created", invitation(org), org_id=org.id)
+    system.mail.wait_for("bob@bikes.test")
+    assert failures == [envelope["event_id"]] * 3
+    handled(system, envelope, emails=1)
+    eventlet.sleep(1.0)
+    assert len(system.mail.to("bob@bikes.test")) == 1
+
+
+def test_a_malformed_event_is_recorded_as_failed_not_retried_forever(system, org, dispatch_event):
+    envelope = dispatch_event("billing", "invoice_sent", {"invoice": {"id": "x"}}, org_id=org.id)
+    row = wait_until(lambda: [r for r in inbound(system, envelope["event_id"]) if r["status"] == "failed"])[0]
+    assert row["attempts"] == 1 and row["last_error"] == "KeyError: 'customer'"
+    assert system.notifications.list_messages(org.staff)["total"] == 0
+
+
+def test_the_log_is_per_organization_paginated_and_filtered(system, org, dispatch_event):
+    for n in range(3):
+        dispatch_event("portal", "portal_invitation_created", invitation(org, f"p{n}@x.test", f"T{n}"), org_id=org.id)
+    wait_until(lambda: system.notifications.list_messages(org.staff, 1, 50, "sent")["total"] == 3)
+    page = system.notifications.list_messages(org.staff, 2, 2)
+    assert page["total"] == 3 and page["page"] == 2 and len(page["items"]) == 1
+    assert system.notifications.list_messages(org.staff, 1, 50, None, "review_request")["total"] == 0
+    with pytest.raises(Invalid):
+        system.notifications.list_messages(org.staff, 1, 50, "lost")
+    with pytest.raises(Invalid):
+        system.notifications.list_messages(org.staff, 1, 50, None, "nonsense")
     other = {"kind": "staff", "org_id": "org-2", "user_id": "u2"}
-    assert notifications.list_messages(other)["total"] == 0
+    assert system.notifications.list_messages(other)["total"] == 0
+
+
+def test_two_replicas_never_send_the_same_email_twice(system, org, dispatch_event, start_service, tmp_path):
+    """Two notifications replicas on one PostgreSQL database (how it scales out), consuming the same
+    queues: each email goes out once. (SQLite is one process's database: one replica.)"""
+    reason = databases.postgres_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    system.containers["notifications"].stop()
+    with databases.temporary_database("postgresql", tmp_path, "notify") as url:
+        replicas = [start_service(NotificationsService, "notifications", db_url=url)[0] for _ in range(2)]
+        for n in range(30):
+            dispatch_event("portal", "portal_invitation_created", invitation(org, f"r{n}@x.test", f"R{n}"),
+                           org_id=org.id)
+        for n in range(30):
+            system.mail.wait_for(f"r{n}@x.test", timeout=60)
+        eventlet.sleep(2.0)
+        assert sorted(a for m in system.mail.messages for a in m["to"]) == sorted(f"r{n}@x.test" for n in range(30))
+        for replica in replicas:
+            replica.stop()

@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portico_kit.messaging import OutboxEventMixin, ProcessedEventMixin
@@ -101,3 +101,26 @@ class OutboxEvent(OutboxEventMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     pass
+
+
+class ActivityEntry(Base):
+    """One thing a customer did through the portal: the staff's activity log (who, what, which
+    document, when). Written from events, one entry per event."""
+    __tablename__ = "portal_activity"
+    __table_args__ = (Index("ix_portal_activity_org_at", "org_id", "at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    org_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(40))
+    customer_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    customer_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_id: Mapped[str | None] = mapped_column(String(36))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    document_type: Mapped[str | None] = mapped_column(String(20))
+    document_id: Mapped[str | None] = mapped_column(String(36))
+    document_number: Mapped[str | None] = mapped_column(String(60))
+    details: Mapped[dict | None] = mapped_column(JSON)
+    at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)

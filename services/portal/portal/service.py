@@ -18,6 +18,7 @@ from portico_kit.timeutil import aware, iso, utcnow
 from portico_kit.validation import load
 
 from . import events, names
+from .activity import ActivityLog
 from .models import (Invitation, LoginFailure, OutboxEvent, PortalAccess, PortalContact,
                      PortalPreferences, PortalSession)
 from .schemas import (FLAGS, AcceptInvitationSchema, LoginSchema, PreferencesSchema, features,
@@ -29,7 +30,7 @@ MAX_FAILURES = config.env_int("LOGIN_MAX_FAILURES", 10)
 FAILURE_WINDOW = timedelta(minutes=15)
 
 
-class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers):
+class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, ActivityLog):
     name = "portal"
 
     db = Database()

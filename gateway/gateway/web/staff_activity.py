@@ -1,0 +1,77 @@
+"""Portal activity: what customers did in the portal, for a period, and each contact's last sign-in."""
+import zoneinfo
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, g, render_template, request
+
+from portico_kit.errors import ServiceError
+
+from ..auth import staff_page
+from ..calls import call
+from .forms import field_errors
+
+bp = Blueprint("staff_activity", __name__, url_prefix="/app")
+
+PERIODS = [("all", "All time"), ("today", "Today"), ("this_week", "This week"), ("this_month", "This month"),
+           ("last_month", "Last month"), ("last_30_days", "Last 30 days"), ("custom", "Custom")]
+KINDS = [("", "Everything"), ("quote_accepted", "Quotes accepted"), ("quote_declined", "Quotes declined"),
+         ("comment_added", "Comments"), ("payment_recorded", "Payments"), ("customer_updated", "Details changed"),
+         ("document_forwarded", "Documents forwarded"), ("review_submitted", "Reviews"),
+         ("signed_in", "Sign-ins"), ("invitation_accepted", "Invitations accepted")]
+
+
+def today_in(zone_name):
+    try:
+        zone = zoneinfo.ZoneInfo(zone_name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = timezone.utc
+    return datetime.now(zone).date()
+
+
+def period_dates(period, today):
+    """(from, to) of a named period, in the organization's calendar."""
+    if period == "today":
+        return today, today
+    if period == "this_week":
+        return today - timedelta(days=today.weekday()), today
+    if period == "this_month":
+        return today.replace(day=1), today
+    if period == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if period == "last_30_days":
+        return today - timedelta(days=29), today
+    return None, None
+
+
+def _page(name):
+    try:
+        return max(int(request.args.get(name, 1)), 1)
+    except ValueError:
+        return 1
+
+
+@bp.get("/activity")
+@staff_page
+def activity():
+    args = request.args
+    period = args.get("period") or ("custom" if args.get("from") or args.get("to") else "all")
+    if period not in dict(PERIODS):
+        period = "all"
+    if period == "custom":
+        date_from, date_to = args.get("from") or None, args.get("to") or None
+    else:
+        start, end = period_dates(period, today_in(g.actor.get("org_timezone")))
+        date_from, date_to = (start.isoformat() if start else None), (end.isoformat() if end else None)
+    kind = args.get("kind") if args.get("kind") in dict(KINDS) else ""
+    errors, result = {}, {"items": [], "total": 0, "page": 1, "per_page": 50}
+    try:
+        result = call("portal", "list_activity", g.actor, date_from, date_to, _page("page"), 50, kind or None, None)
+    except ServiceError as exc:
+        if exc.status >= 500:
+            raise
+        errors = field_errors(exc)
+    sign_ins = call("portal", "list_sign_ins", g.actor, _page("signins_page"), 20)
+    filters = {"period": period, "from": date_from or "", "to": date_to or "", "kind": kind}
+    return render_template("staff/activity.html", result=result, sign_ins=sign_ins, filters=filters,
+                           periods=PERIODS, kinds=KINDS, errors=errors), 422 if errors else 200

@@ -1,0 +1,123 @@
+"""The default subject and body of every kind of email (what "Reset to default" brings back).
+
+Bodies are plain text; the HTML part is made from them (paragraphs, clickable links). Block tags
+(`{% if %}`) take no room of their own: the environment trims the newline after them.
+"""
+
+DEFAULTS = {
+    "portal_invitation": {
+        "subject": "{{ organization.name }} invites you to their customer portal",
+        "body": (
+            "Hello {{ contact.name }},\n\n"
+            "{{ organization.name }} has opened a customer portal for {{ customer.name }}. "
+            "There you can see your invoices and quotes, pay online and get in touch.\n\n"
+            "Accept the invitation and choose your password:\n{{ invite_url }}\n\n"
+            "The link works once and expires on {{ expires_on }}.\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "password_reset": {
+        "subject": "Reset your password for the {{ organization.name }} customer portal",
+        "body": (
+            "Hello {{ contact.name }},\n\n"
+            "Someone, hopefully you, asked to reset the password you use to sign in to the customer "
+            "portal of {{ organization.name }}.\n\n"
+            "Choose a new password here:\n{{ reset_url }}\n\n"
+            "The link works once and expires on {{ expires_on }}. If you did not ask for this, ignore "
+            "this email: your password stays as it is.\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "invoice_sent": {
+        "subject": "Invoice {{ document.number }} from {{ organization.name }}",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "{{ organization.name }} has sent you invoice {{ document.number }} for {{ document.amount }}, "
+            "due on {{ document.due_date }}.\n\n"
+            "{% if portal_enabled %}\n"
+            "View and pay it in your customer portal:\n{{ document.url }}\n"
+            "{% else %}\n"
+            "If you have any question about it, just get in touch.\n"
+            "{% endif %}\n\n"
+            "Thank you for your business.\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "quote_sent": {
+        "subject": "Quote {{ document.number }} from {{ organization.name }}",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "{{ organization.name }} has sent you quote {{ document.number }} for {{ document.amount }}"
+            "{% if document.expiry_date %}, valid until {{ document.expiry_date }}{% endif %}.\n\n"
+            "{% if portal_enabled %}\n"
+            "Review it, then accept or decline it in your customer portal:\n{{ document.url }}\n"
+            "{% else %}\n"
+            "If you have any question about it, just get in touch.\n"
+            "{% endif %}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "comment_notification": {
+        "subject": "{{ organization.name }} commented on {{ document.kind }} {{ document.number }}",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "{{ comment.author }} of {{ organization.name }} wrote on {{ document.kind }} "
+            "{{ document.number }}:\n\n"
+            "{{ comment.text }}\n\n"
+            "{% if portal_enabled %}\n"
+            "Read the conversation and reply in your customer portal:\n{{ document.url }}\n"
+            "{% else %}\n"
+            "To answer, get in touch with {{ organization.name }}"
+            "{% if organization.email %} at {{ organization.email }}{% endif %}.\n"
+            "{% endif %}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "portal_activity": {
+        "subject": "{{ activity.summary }}",
+        "body": (
+            "Hello {{ staff.name }},\n\n"
+            "{{ activity.summary }}.\n\n"
+            "{% if activity.details %}\n"
+            "{{ activity.details }}\n\n"
+            "{% endif %}\n"
+            "Customer:\n{{ customer.url }}\n\n"
+            "All portal activity:\n{{ activity_url }}\n\n"
+            "You get this email because \"Email me on every portal activity\" is on in your portal "
+            "settings: {{ settings_url }}"
+        ),
+    },
+    "document_forwarded": {
+        "subject": "{{ sender.name }} shared {{ document.kind }} {{ document.number }} from "
+                   "{{ organization.name }} with you",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "{{ sender.name }} ({{ customer.name }}) forwarded you {{ document.kind }} "
+            "{{ document.number }} from {{ organization.name }}, for {{ document.amount }}.\n\n"
+            "View it here (read-only, until {{ expires_on }}):\n{{ view_url }}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "review_request": {
+        "subject": "How did we do? {{ organization.name }} would love your review",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "Thank you for choosing {{ organization.name }}. Would you take a minute to tell us how we "
+            "did? Rate us from 1 to 5 and leave a comment:\n\n"
+            "{{ review_url }}\n\n"
+            "Your feedback helps us improve.\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "staff_password_reset": {
+        "subject": "Reset your Portico password",
+        "body": (
+            "Hello {{ user.name }},\n\n"
+            "Someone, hopefully you, asked to reset the password of your Portico account at "
+            "{{ organization.name }}.\n\n"
+            "Choose a new password here:\n{{ reset_url }}\n\n"
+            "The link works once and expires on {{ expires_on }}. If you did not ask for this, ignore "
+            "this email: your password stays as it is."
+        ),
+    },
+}

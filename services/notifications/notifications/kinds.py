@@ -1,0 +1,142 @@
+"""The kinds of email Portico sends: who gets them, their placeholders, and sample data for previews.
+
+Every placeholder listed for a kind exists in its context (contexts.py builds the real ones with
+the same shape as `sample()` here), so a template that uses anything else is refused on save.
+"""
+from dataclasses import dataclass, field
+
+ORGANIZATION = [("organization.name", "Your business name"),
+                ("organization.email", "Your business email"),
+                ("organization.phone", "Your business phone")]
+CUSTOMER = [("customer.name", "The customer's display name (also customer.display_name)")]
+DOCUMENT = [("document.number", "Invoice or quote number"),
+            ("document.kind", "\"invoice\" or \"quote\""),
+            ("document.amount", "Total with its currency, e.g. EUR 1,250.00"),
+            ("document.total", "Total as a number, e.g. 1250.00"),
+            ("document.currency", "Currency code"),
+            ("document.date", "Date of the document"),
+            ("document.url", "Link to the document in the customer portal")]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    recipients: str
+    placeholders: list = field(default_factory=list)
+    required: tuple = ()        # top-level names the body must use (the one link that matters)
+    editable: bool = True       # staff_password_reset is Portico's own mail, not the organization's
+
+
+KINDS = {k.name: k for k in [
+    Kind("portal_invitation", "Portal invitation",
+         "Each contact person invited to the portal (also when invitations are sent again).",
+         ORGANIZATION + CUSTOMER + [
+             ("contact.name", "The invited contact person"), ("contact.email", "Their email"),
+             ("invite_url", "Link to accept the invitation and choose a password (required)"),
+             ("expires_on", "When the link expires"), ("portal_url", "Your portal's address")],
+         required=("invite_url",)),
+    Kind("password_reset", "Portal password reset",
+         "The contact person who asked to reset their portal password.",
+         ORGANIZATION + CUSTOMER + [
+             ("contact.name", "The contact person"), ("contact.email", "Their email"),
+             ("reset_url", "Link to choose a new password (required)"),
+             ("expires_on", "When the link expires"), ("portal_url", "Your portal's address")],
+         required=("reset_url",)),
+    Kind("invoice_sent", "Invoice sent",
+         "The customer's portal contacts; the customer's email when the portal is not enabled.",
+         ORGANIZATION + CUSTOMER + DOCUMENT + [
+             ("document.due_date", "Due date"), ("document.balance", "Balance due with its currency"),
+             ("recipient.name", "Who receives this email"),
+             ("portal_enabled", "Whether the customer can sign in to your portal (use with {% if %})"),
+             ("portal_url", "Your portal's address")]),
+    Kind("quote_sent", "Quote sent",
+         "The customer's portal contacts; the customer's email when the portal is not enabled.",
+         ORGANIZATION + CUSTOMER + DOCUMENT + [
+             ("document.expiry_date", "Valid until"), ("recipient.name", "Who receives this email"),
+             ("portal_enabled", "Whether the customer can sign in to your portal (use with {% if %})"),
+             ("portal_url", "Your portal's address")]),
+    Kind("comment_notification", "Your comment, to the customer",
+         "When \"Email customers when I comment\" is on: the customer's portal contacts, or the "
+         "customer's email when the portal is not enabled.",
+         ORGANIZATION + CUSTOMER + DOCUMENT + [
+             ("comment.text", "What was written"), ("comment.author", "Who wrote it"),
+             ("recipient.name", "Who receives this email"),
+             ("portal_enabled", "Whether the customer can sign in to your portal (use with {% if %})"),
+             ("portal_url", "Your portal's address")]),
+    Kind("portal_activity", "Portal activity, to staff",
+         "When \"Email me on every portal activity\" is on: every staff member of the organization.",
+         ORGANIZATION + CUSTOMER + [
+             ("activity.summary", "One line: who did what"), ("activity.details", "More about it"),
+             ("activity.kind", "quote_accepted, quote_declined, comment_added, payment_recorded, "
+                               "customer_updated or review_submitted"),
+             ("actor.name", "The contact person who did it"), ("staff.name", "The staff member"),
+             ("customer.url", "The customer's page in Portico"),
+             ("activity_url", "The portal activity log"), ("settings_url", "Your portal settings")]),
+    Kind("document_forwarded", "Forwarded document",
+         "The person the customer forwarded an invoice or quote to (never a sign-in link).",
+         ORGANIZATION + CUSTOMER + DOCUMENT + [
+             ("recipient.name", "The person it was forwarded to"),
+             ("sender.name", "The contact person who forwarded it"),
+             ("view_url", "Read-only link to this one document (required)"),
+             ("expires_on", "When that link expires")],
+         required=("view_url",)),
+    Kind("review_request", "Review request",
+         "The customer asked for a review (again each time you ask).",
+         ORGANIZATION + CUSTOMER + [
+             ("recipient.name", "Who receives this email"),
+             ("review_url", "Link to rate you and comment (required)")],
+         required=("review_url",)),
+    Kind("staff_password_reset", "Staff password reset",
+         "The staff member who asked to reset their password.",
+         ORGANIZATION + [("user.name", "The staff member"), ("reset_url", "Link to a new password"),
+                         ("expires_on", "When the link expires")],
+         required=("reset_url",), editable=False),
+]}
+
+EDITABLE = [name for name, kind in KINDS.items() if kind.editable]
+
+
+def sample(kind, organization_name=None):
+    """A context with every placeholder of `kind` filled with believable values (previews, checks)."""
+    org = organization_name or "Acme Design"
+    olive = {"name": "Olive Owner", "email": "olive@acme.example"}
+    portal = "https://portico.example/portal/acme-design"
+    customer = {"id": "sample-customer", "name": "Bob's Bikes", "display_name": "Bob's Bikes",
+                "url": "https://portico.example/app/customers/sample-customer"}
+    document = {"type": "invoice", "kind": "invoice", "number": "INV-000042", "amount": "EUR 1,250.00",
+                "total": "1250.00", "currency": "EUR", "date": "2 December 2026",
+                "due_date": "16 December 2026", "expiry_date": "", "balance": "EUR 1,250.00",
+                "balance_due": "1250.00", "status": "sent", "url": f"{portal}/invoices/sample-invoice"}
+    quote = dict(document, type="quote", kind="quote", number="QT-000007", due_date="", balance="",
+                 balance_due="", expiry_date="31 December 2026", url=f"{portal}/quotes/sample-quote")
+    organization = {"name": org, "email": "hello@acme.example", "phone": "+49 30 1234567"}
+    bob = {"name": "Bob Baker", "email": "bob@bikes.example"}
+    base = {"organization": organization, "customer": customer, "recipient": bob}
+    on_portal = {"portal_url": portal, "portal_enabled": True}
+    samples = {
+        "portal_invitation": dict(base, contact=bob, invite_url=f"{portal}/invite/SAMPLE-TOKEN",
+                                  expires_on="9 December 2026, 10:00 UTC", portal_url=portal),
+        "password_reset": dict(base, contact=bob, reset_url=f"{portal}/reset/SAMPLE-TOKEN",
+                               expires_on="3 December 2026, 11:00 UTC", portal_url=portal),
+        "invoice_sent": dict(base, document=document, invoice=document, **on_portal),
+        "quote_sent": dict(base, document=quote, quote=quote, **on_portal),
+        "comment_notification": dict(base, document=document, **on_portal, comment={
+            "text": "We have added the delivery costs, as agreed.", "author": "Olive Owner"}),
+        "portal_activity": dict(
+            base, document=quote, actor=bob, recipient=olive, staff=olive,
+            activity={"kind": "quote_accepted", "summary": "Bob's Bikes accepted quote QT-000007",
+                      "details": "Quote QT-000007 for EUR 1,250.00 was accepted by Bob Baker."},
+            activity_url="https://portico.example/app/activity",
+            settings_url="https://portico.example/app/settings/portal"),
+        "document_forwarded": dict(
+            base, document=document, sender=bob,
+            recipient={"name": "Carla Accounts", "email": "carla@bikes.example"},
+            view_url="https://portico.example/portal/acme-design/shared/SAMPLE-TOKEN",
+            expires_on="16 December 2026, 10:00 UTC"),
+        "review_request": dict(base, review_url=f"{portal}/reviews/sample-request"),
+        "staff_password_reset": {"organization": organization, "recipient": olive, "user": olive,
+                                 "reset_url": "https://portico.example/app/reset/SAMPLE-TOKEN",
+                                 "expires_on": "3 December 2026, 11:00 UTC"},
+    }
+    return samples[kind]
