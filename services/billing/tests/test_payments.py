@@ -1,7 +1,6 @@
 """Payments: staff records, card payments in the portal, and idempotency under concurrency."""
 from datetime import date
 
-import eventlet
 import pytest
 from sqlalchemy import create_engine, func, select
 
@@ -9,7 +8,7 @@ from portico_kit.errors import Conflict, Invalid, NotFound, PaymentRequired
 
 from billing.models import Payment, PaymentAttempt
 
-from .conftest import events_of, new_invoice
+from .conftest import events_of, fire_together, new_invoice
 
 YEAR = date.today().year + 2
 VISA = {"number": "4242424242424242", "exp_month": 12, "exp_year": YEAR, "cvc": "123"}
@@ -167,19 +166,6 @@ def test_the_same_key_returns_the_same_payment_and_another_use_is_409(system):
     assert system.billing.pay_invoice(system.neighbour, theirs["id"], {"amount": "10.00", "card": VISA},
                                       "key-r")["id"] != first["id"]
     assert system.billing.get_invoice(system.staff, invoice["id"])["amount_paid"] == "10.00"
-
-
-def fire_together(system, calls):
-    """Run the calls at the same moment, each through its own RPC proxy; results or exceptions."""
-    proxies = [system.rpc_client("billing", timeout=30) for _ in calls]
-    threads = [eventlet.spawn(call, proxy) for proxy, call in zip(proxies, calls)]
-    results = []
-    for thread in threads:
-        try:
-            results.append(thread.wait())
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results.append(exc)
-    return results
 
 
 @pytest.fixture
