@@ -124,8 +124,9 @@ class PaymentsMixin:
             self._fail(attempt, error)
             raise error
 
-        invoice = self._invoice(actor, invoice_id, lock=True)  # the balance may have moved meanwhile
         try:
+            # the balance may have moved while the card was charged (another payment, a void, a delete)
+            invoice = self._invoice(actor, invoice_id, lock=True)
             check_payable(invoice, amount, note=" The card charge was refunded.")
         except ServiceError as problem:
             self.db.rollback()
