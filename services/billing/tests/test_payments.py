@@ -1,6 +1,8 @@
 """Payments: staff records, card payments in the portal, and idempotency under concurrency."""
 from datetime import date
 
+import eventlet
+
 import pytest
 from sqlalchemy import create_engine, func, select
 
@@ -209,3 +211,30 @@ def test_two_keys_racing_for_one_balance_never_overpay_and_refund_the_loser(slow
     loser_key = "race-a" if results[0] is failures[0] else "race-b"
     with pytest.raises(type(failures[0])):
         system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA}, loser_key)
+
+
+def test_staff_payments_at_once_never_overpay(make_system, db_url):
+    system = make_system(db_url=db_url)
+    invoice = new_invoice(system)  # 1190.00
+    record = lambda proxy: proxy.record_payment(system.staff, {  # noqa: E731
+        "customer_id": "cust-1", "invoice_id": invoice["id"], "amount": "700.00", "mode": "cash"})
+    results = fire_together(system, [record] * 4)
+    assert len([r for r in results if isinstance(r, dict)]) == 1, results
+    assert all(isinstance(r, Invalid) and r.code == "amount_exceeds_balance" for r in results if not isinstance(r, dict))
+    after = system.billing.get_invoice(system.staff, invoice["id"])
+    assert (after["amount_paid"], after["balance_due"], after["status"]) == ("700.00", "490.00", "partially_paid")
+
+
+def test_a_void_while_the_card_is_charged_refunds_it(make_system):
+    system = make_system(PAYMENT_TEST_DELAY=0.5)
+    invoice = new_invoice(system)
+    pay = lambda proxy: proxy.pay_invoice(system.me, invoice["id"], {"card": VISA}, "key-v")  # noqa: E731
+
+    def void(proxy):
+        eventlet.sleep(0.2)  # after the key is claimed, before the charge returns
+        return proxy.void_invoice(system.staff, invoice["id"])
+    paid, voided = fire_together(system, [pay, void])
+    assert voided["status"] == "void"
+    assert isinstance(paid, Conflict) and paid.code == "invoice_not_payable" and "refunded" in paid.message
+    assert [e["type"] for e in system.ledger] == ["charge", "refund"]
+    assert system.billing.list_payments(system.staff)["total"] == 0
