@@ -2,7 +2,6 @@
 from datetime import date
 
 import eventlet
-
 import pytest
 from sqlalchemy import create_engine, func, select
 
