@@ -145,7 +145,10 @@ class PaymentAttempt(Base):
     key: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of invoice and amount asked for
     invoice_id: Mapped[str] = mapped_column(String(36))
+    amount: Mapped[object] = mapped_column(MONEY)  # fixed when claimed: a resumed attempt charges the same
+    currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|succeeded|failed
+    resumed: Mapped[int] = mapped_column(Integer, default=0)  # times a retry took a stale attempt over
     payment_id: Mapped[str | None] = mapped_column(String(36))
     charge_id: Mapped[str | None] = mapped_column(String(100))
     error_status: Mapped[int | None] = mapped_column(Integer)

@@ -8,19 +8,22 @@ Idempotency of `pay_invoice` (the key is per customer):
    polls the row until the first request finishes, and answers with its result.
 3. After the charge, the invoice is locked and its balance checked again: if it changed meanwhile
    (another payment, voided) the charge is refunded and the request fails clearly.
+4. An attempt left pending by a crashed worker is resumed by a later retry (see `_replay`).
 """
 import hashlib
+import logging
+from datetime import timedelta
 from decimal import Decimal
 
 import eventlet
 from nameko.rpc import rpc
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit.actors import public, require_customer, require_staff
 from portico_kit.errors import Conflict, Invalid, NotFound, PaymentRequired, ServiceError
 from portico_kit.pagination import paginate
-from portico_kit.timeutil import utcnow
+from portico_kit.timeutil import aware, utcnow
 from portico_kit.validation import load
 
 from . import config, events, money
@@ -31,6 +34,7 @@ from .processor import check_card
 from .schemas import PayInvoiceSchema, RecordPaymentSchema, payment_dict
 from .status import OPEN_INVOICE, today
 
+log = logging.getLogger(__name__)
 ERRORS_BY_STATUS = {402: PaymentRequired, 404: NotFound, 409: Conflict, 422: Invalid}
 
 
@@ -96,51 +100,57 @@ class PaymentsMixin:
         print_ = fingerprint(str(invoice_id), data.get("amount"))
         attempt = self._attempt(org_id, customer_id, idempotency_key)
         if attempt is not None:
-            return self._replay(attempt, print_)
+            return self._replay(actor, attempt, print_, data["card"])
 
         invoice = self._invoice(actor, invoice_id)
         amount = data.get("amount") or Decimal(invoice.balance_due)
         check_payable(invoice, amount)
         check_card(data["card"])  # a malformed card is a 422 and does not use up the key
-        currency = invoice.currency
 
         attempt = PaymentAttempt(org_id=org_id, customer_id=customer_id, key=idempotency_key,
-                                 fingerprint=print_, invoice_id=invoice.id, status="pending")
+                                 fingerprint=print_, invoice_id=invoice.id, amount=amount,
+                                 currency=invoice.currency, status="pending")
         self.db.add(attempt)
         try:
             self.db.commit()  # claimed before charging; also releases the connection during the charge
         except IntegrityError:  # the same key at the same moment: answer as that request does
             self.db.rollback()
-            return self._replay(self._attempt(org_id, customer_id, idempotency_key), print_)
+            return self._replay(actor, self._attempt(org_id, customer_id, idempotency_key), print_, data["card"])
+        return self._charge_and_apply(actor, attempt, data["card"])
 
+    def _charge_and_apply(self, actor, attempt, card):
+        """Charge the claimed attempt's amount, then write the payment, or refund if the invoice
+        can no longer take it. Called with the attempt committed as `pending` and no connection held."""
+        attempt_id, amount, currency = attempt.id, Decimal(attempt.amount), attempt.currency
         try:
-            charge = self.payments_provider.charge(data["card"], amount, currency, idempotency_key,
-                                                   description=f"Invoice {invoice.number}")
+            # the processor is given a key of ours: charging again under it returns the first charge
+            charge = self.payments_provider.charge(card, amount, currency, f"{attempt.org_id}:{attempt_id}",
+                                                   description=f"Invoice payment {attempt.invoice_id}")
         except ServiceError as exc:
-            self._fail(attempt, exc)
+            self._fail(attempt_id, exc)
             raise
         except Exception:
             error = PaymentRequired(code="payment_failed", message="The payment could not be processed; try again.")
-            self._fail(attempt, error)
+            self._fail(attempt_id, error)
             raise error
 
+        attempt = self._locked_attempt(attempt_id)
+        if attempt.status == "succeeded":  # a resumed attempt raced the original: it already wrote
+            return payment_dict(self.db.get(Payment, attempt.payment_id))
         try:
             # the balance may have moved while the card was charged (another payment, a void, a delete)
-            invoice = self._invoice(actor, invoice_id, lock=True)
+            invoice = self._invoice(actor, attempt.invoice_id, lock=True)
             check_payable(invoice, amount, note=" The card charge was refunded.")
         except ServiceError as problem:
             self.db.rollback()
             self.payments_provider.refund(charge.charge_id, amount, currency)
-            attempt = self.db.get(PaymentAttempt, attempt.id)
-            attempt.charge_id = charge.charge_id
-            self._fail(attempt, problem)
+            self._fail(attempt_id, problem, charge_id=charge.charge_id)
             raise problem
 
         day = today(actor)
-        payment = self._new_payment(org_id, invoice, amount, date=day, mode="card", reference=charge.charge_id,
-                                    source="portal", card_brand=charge.brand, card_last4=charge.last4,
-                                    charge_id=charge.charge_id)
-        attempt = self.db.get(PaymentAttempt, attempt.id)
+        payment = self._new_payment(attempt.org_id, invoice, amount, date=day, mode="card",
+                                    reference=charge.charge_id, source="portal", card_brand=charge.brand,
+                                    card_last4=charge.last4, charge_id=charge.charge_id)
         attempt.status, attempt.payment_id, attempt.charge_id = "succeeded", payment.id, charge.charge_id
         self.events(events.PAYMENT_RECORDED, events.payment_payload(payment, invoice, day), actor=public(actor))
         self.db.commit()
@@ -175,23 +185,39 @@ class PaymentsMixin:
             PaymentAttempt.org_id == org_id, PaymentAttempt.customer_id == customer_id,
             PaymentAttempt.key == key).execution_options(populate_existing=True)).first()
 
-    def _fail(self, attempt, error):
+    def _locked_attempt(self, attempt_id):
+        return self.db.scalars(select(PaymentAttempt).where(PaymentAttempt.id == attempt_id)
+                               .with_for_update().execution_options(populate_existing=True)).one()
+
+    def _fail(self, attempt_id, error, charge_id=None):
+        attempt = self._locked_attempt(attempt_id)
         attempt.status = "failed"
         attempt.error_status, attempt.error_code, attempt.error_message = error.status, error.code, error.message
-        self.db.add(attempt)
+        attempt.charge_id = charge_id or attempt.charge_id
         self.db.commit()
 
-    def _replay(self, attempt, print_):
-        """Answer a repeated key as the first request did, waiting while it is still running."""
+    def _replay(self, actor, attempt, print_, card):
+        """Answer a repeated key as the first request did, waiting while it is still running.
+
+        An attempt left `pending` longer than PAYMENT_STALE_SECONDS lost its worker (a crash between
+        claiming and finishing): one retry takes it over and resumes it. That is safe because the
+        processor returns the first charge for the attempt's key instead of charging twice, and the
+        payment is written only while the attempt is still pending under a row lock.
+        """
         if attempt.fingerprint != print_:
             raise Conflict(code="idempotency_key_reused",
                            message="This idempotency key was used for another payment.")
-        deadline = eventlet.Timeout(config.payment_wait_seconds(), False)
-        with deadline:
+        taken_over = False
+        with eventlet.Timeout(config.payment_wait_seconds(), False):
             while attempt.status == "pending":
+                if self._take_over(attempt):
+                    taken_over = True
+                    break
                 self.db.rollback()  # hold no connection (nor snapshot) while waiting
                 eventlet.sleep(0.05)
                 attempt = self._attempt(attempt.org_id, attempt.customer_id, attempt.key)
+        if taken_over:  # outside the wait's timeout: the charge must not be interrupted
+            return self._charge_and_apply(actor, attempt, card)
         if attempt.status == "pending":
             raise Conflict(code="payment_in_progress",
                            message="This payment is still being processed; try again in a moment.")
@@ -199,3 +225,16 @@ class PaymentsMixin:
             error_class = ERRORS_BY_STATUS.get(attempt.error_status, PaymentRequired)
             raise error_class(code=attempt.error_code, message=attempt.error_message)
         return payment_dict(self.db.get(Payment, attempt.payment_id))
+
+    def _take_over(self, attempt):
+        """Claim a stale pending attempt for this request; only one request can (compare-and-set)."""
+        if aware(attempt.updated_at) > utcnow() - timedelta(seconds=config.payment_stale_seconds()):
+            return False
+        claimed = self.db.execute(update(PaymentAttempt).where(
+            PaymentAttempt.id == attempt.id, PaymentAttempt.status == "pending",
+            PaymentAttempt.resumed == attempt.resumed).values(resumed=attempt.resumed + 1, updated_at=utcnow()))
+        self.db.commit()
+        if claimed.rowcount != 1:
+            return False
+        log.warning("payment attempt %s was left pending; resuming it", attempt.id)
+        return True

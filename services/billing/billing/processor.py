@@ -36,6 +36,13 @@ def luhn_ok(number):
     return total % 10 == 0
 
 
+def reset_test_processor():
+    """Empty the sandbox (tests)."""
+    with TestProcessor._lock:
+        TestProcessor.ledger.clear()
+        TestProcessor.charges_by_key.clear()
+
+
 def card_brand(number):
     if number.startswith("4"):
         return "visa"
@@ -74,7 +81,11 @@ class PaymentProvider:
 
     def charge(self, card, amount, currency, idempotency_key, description=""):
         """Charge `amount` (Decimal) in `currency`; return a Charge, or raise PaymentRequired
-        (declined) / Invalid (malformed card)."""
+        (declined) / Invalid (malformed card).
+
+        The same `idempotency_key` must return the first charge instead of charging again (real
+        processors offer this): billing relies on it to resume a payment whose worker died between
+        the charge and writing the payment."""
         raise NotImplementedError
 
     def refund(self, charge_id, amount, currency):
@@ -95,6 +106,7 @@ class TestProcessor(PaymentProvider):
     DECLINED = frozenset({"4000000000000002"})
 
     ledger = []  # shared across instances: one sandbox per process
+    charges_by_key = {}
     _lock = threading.Lock()
 
     def __init__(self, delay=0.0):
@@ -105,10 +117,13 @@ class TestProcessor(PaymentProvider):
         if self.delay:
             eventlet.sleep(self.delay)
         if number not in self.APPROVED:
-            code = "card_declined"
-            raise PaymentRequired(code=code, message="The card was declined. Try another card.")
-        charge = Charge(charge_id=f"ch_test_{uuid.uuid4().hex[:24]}", brand=card_brand(number), last4=number[-4:])
+            raise PaymentRequired(code="card_declined", message="The card was declined. Try another card.")
         with self._lock:
+            if idempotency_key in self.charges_by_key:  # as a real processor: the key's first charge
+                return self.charges_by_key[idempotency_key]
+            charge = Charge(charge_id=f"ch_test_{uuid.uuid4().hex[:24]}", brand=card_brand(number),
+                            last4=number[-4:])
+            self.charges_by_key[idempotency_key] = charge
             self.ledger.append({"type": "charge", "charge_id": charge.charge_id, "amount": str(amount),
                                 "currency": currency, "idempotency_key": idempotency_key})
         return charge

@@ -5,7 +5,7 @@ import eventlet
 import pytest
 from nameko.events import event_handler
 
-from billing.processor import TestProcessor
+from billing.processor import TestProcessor, reset_test_processor
 from billing.service import BillingService
 
 from . import fakes
@@ -55,7 +55,7 @@ def make_system(start_service, container_factory, rabbit_config, rpc_client):
     def make(db_url=None, **config):
         RECEIVED.clear()
         fakes.reset()
-        TestProcessor.ledger.clear()
+        reset_test_processor()
         for fake in (fakes.FakeCustomers, fakes.FakePortal, fakes.FakeAccounts):
             container_factory(fake, rabbit_config).start()
         container_factory(Collector, rabbit_config).start()

@@ -1,13 +1,19 @@
 """Payments: staff records, card payments in the portal, and idempotency under concurrency."""
-from datetime import date
+import os
+from datetime import date, timedelta
+from decimal import Decimal
 
 import eventlet
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, update as sql_update
+from sqlalchemy.orm import Session
 
 from portico_kit.errors import Conflict, Invalid, NotFound, PaymentRequired
+from portico_kit.timeutil import utcnow
 
 from billing.models import Payment, PaymentAttempt
+from billing.payments import fingerprint
+from billing.processor import TestProcessor
 
 from .conftest import events_of, fire_together, new_invoice
 
@@ -237,3 +243,54 @@ def test_a_void_while_the_card_is_charged_refunds_it(make_system):
     assert isinstance(paid, Conflict) and paid.code == "invoice_not_payable" and "refunded" in paid.message
     assert [e["type"] for e in system.ledger] == ["charge", "refund"]
     assert system.billing.list_payments(system.staff)["total"] == 0
+
+
+def _stale_attempt(system, invoice, key, amount="1190.00"):
+    """A pending attempt as a worker that crashed after claiming its key leaves it."""
+    engine = create_engine(system.config["DATABASE_URL"])
+    with Session(engine) as session:
+        attempt = PaymentAttempt(org_id="org-1", customer_id="cust-1", key=key,
+                                 fingerprint=fingerprint(invoice["id"], None), invoice_id=invoice["id"],
+                                 amount=Decimal(amount), currency="EUR", status="pending",
+                                 created_at=utcnow() - timedelta(minutes=10),
+                                 updated_at=utcnow() - timedelta(minutes=10))
+        session.add(attempt)
+        session.commit()
+        attempt_id = attempt.id
+    engine.dispose()
+    return attempt_id
+
+
+def test_a_recent_pending_attempt_is_waited_for_then_in_progress(make_system):
+    system = make_system(PAYMENT_TEST_DELAY=0)
+    invoice = new_invoice(system)
+    attempt_id = _stale_attempt(system, invoice, "key-p")
+    engine = create_engine(system.config["DATABASE_URL"])
+    with engine.begin() as conn:  # not stale yet: its worker may still be charging
+        conn.execute(sql_update(PaymentAttempt).where(PaymentAttempt.id == attempt_id).values(updated_at=utcnow()))
+    engine.dispose()
+    os.environ["PAYMENT_WAIT_SECONDS"] = "0.5"
+    try:
+        with pytest.raises(Conflict) as err:
+            system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA}, "key-p")
+    finally:
+        del os.environ["PAYMENT_WAIT_SECONDS"]
+    assert err.value.code == "payment_in_progress" and charges(system) == []
+
+
+def test_a_stale_attempt_is_resumed_by_a_retry_and_charged_once(system):
+    invoice = new_invoice(system)
+    attempt_id = _stale_attempt(system, invoice, "key-crash")
+    # the crashed worker had charged the card already: the processor knows the charge by its key
+    first_charge = TestProcessor(delay=0).charge(VISA, Decimal("1190.00"), "EUR", f"org-1:{attempt_id}")
+    payment = system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA}, "key-crash")
+    assert payment["reference"] == first_charge.charge_id and payment["amount"] == "1190.00"
+    assert len(charges(system)) == 1
+    assert system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA}, "key-crash") == payment
+    assert system.billing.get_invoice(system.staff, invoice["id"])["status"] == "paid"
+
+    # crashed before charging: the retry charges now
+    other = new_invoice(system)
+    _stale_attempt(system, other, "key-crash-2")
+    resumed = system.billing.pay_invoice(system.me, other["id"], {"card": VISA}, "key-crash-2")
+    assert resumed["amount"] == "1190.00" and len(charges(system)) == 2

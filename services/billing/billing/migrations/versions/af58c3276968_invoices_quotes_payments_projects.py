@@ -1,14 +1,14 @@
 """invoices quotes payments projects
 
-Revision ID: a801d8bcb919
+Revision ID: af58c3276968
 Revises: e480a74e88c1
-Create Date: 2026-11-25 10:30:29.479202
+Create Date: 2026-11-25 10:41:39.888913
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'a801d8bcb919'
+revision = 'af58c3276968'
 down_revision = 'e480a74e88c1'
 branch_labels = None
 depends_on = None
@@ -71,7 +71,10 @@ def upgrade():
     sa.Column('key', sa.String(length=255), nullable=False),
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
     sa.Column('invoice_id', sa.String(length=36), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('resumed', sa.Integer(), nullable=False),
     sa.Column('payment_id', sa.String(length=36), nullable=True),
     sa.Column('charge_id', sa.String(length=100), nullable=True),
     sa.Column('error_status', sa.Integer(), nullable=True),
