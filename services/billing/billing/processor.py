@@ -102,6 +102,7 @@ class TestProcessor(PaymentProvider):
     take that long, so tests can overlap two requests.
     """
     name = "test"
+    __test__ = False  # not a pytest test class, despite its name
     APPROVED = frozenset({"4242424242424242", "5555555555554444"})
     DECLINED = frozenset({"4000000000000002"})
 
