@@ -113,6 +113,7 @@ def record_payment():
 @bp.get("/customers/<customer_id>/billing-summary")
 @staff_api
 def customer_summary(customer_id):
+    call("customers", "get_customer", g.actor, customer_id)  # another organization's customer: 404
     return jsonify(call("billing", "customer_summary", g.actor, customer_id))
 
 
