@@ -292,5 +292,6 @@ def test_bad_input_is_refused_and_changes_nothing(api, new_org, unique):
             (invoice_body(customer, customer_id=str(uuid.uuid4())), "customer_id")]:
         response = api.request("POST", "/api/v1/invoices", token, json=body)
         assert response.status_code == 422, (field, response.text)
-        assert field in response.json()["error"].get("fields", {}), (field, response.json())
+        fields = response.json()["error"].get("fields", {})
+        assert any(key.split(".")[0] == field for key in fields), (field, response.json())
     assert api.json("GET", "/api/v1/invoices", token)["total"] == 0
