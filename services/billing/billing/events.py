@@ -1,1 +1,74 @@
-"""Events billing publishes and consumes."""
+"""Events billing publishes, their `data` exactly as docs/events.md specifies (notifications and
+portal consume these shapes). Billing consumes no events."""
+from portico_kit.timeutil import iso
+
+from . import money
+from .schemas import comment_dict
+from .status import invoice_status, quote_status
+
+INVOICE_SENT = "invoice_sent"
+INVOICE_VOIDED = "invoice_voided"
+QUOTE_SENT = "quote_sent"
+QUOTE_ACCEPTED = "quote_accepted"
+QUOTE_DECLINED = "quote_declined"
+COMMENT_ADDED = "comment_added"
+PAYMENT_RECORDED = "payment_recorded"
+DOCUMENT_FORWARDED = "document_forwarded"
+
+
+def customer_ref(doc):
+    return {"id": doc.customer_id, "display_name": doc.customer_name}
+
+
+def invoice_ref(invoice, day):
+    return {"id": invoice.id, "number": invoice.number, "customer_id": invoice.customer_id,
+            "date": invoice.date.isoformat(), "due_date": invoice.due_date.isoformat(),
+            "total": money.fmt(invoice.total), "balance_due": money.fmt(invoice.balance_due),
+            "currency": invoice.currency, "status": invoice_status(invoice, day)}
+
+
+def quote_ref(quote, day):
+    return {"id": quote.id, "number": quote.number, "customer_id": quote.customer_id,
+            "date": quote.date.isoformat(), "expiry_date": quote.expiry_date.isoformat(),
+            "total": money.fmt(quote.total), "currency": quote.currency, "status": quote_status(quote, day)}
+
+
+def document_ref(doc_type, doc, day):
+    status = invoice_status(doc, day) if doc_type == "invoice" else quote_status(doc, day)
+    return {"type": doc_type, "id": doc.id, "number": doc.number, "customer_id": doc.customer_id,
+            "total": money.fmt(doc.total), "currency": doc.currency, "status": status}
+
+
+def invoice_payload(invoice, day):
+    """invoice_sent and invoice_voided."""
+    return {"invoice": invoice_ref(invoice, day), "customer": customer_ref(invoice)}
+
+
+def quote_payload(quote, day, reason=None, with_reason=False):
+    """quote_sent, quote_accepted; quote_declined adds `reason`."""
+    data = {"quote": quote_ref(quote, day), "customer": customer_ref(quote)}
+    if with_reason:
+        data["reason"] = reason
+    return data
+
+
+def comment_payload(doc_type, doc, comment, day):
+    return {"document": document_ref(doc_type, doc, day), "comment": comment_dict(comment),
+            "customer": customer_ref(doc)}
+
+
+def payment_payload(payment, invoice, day, request_review=False):
+    return {"payment": {"id": payment.id, "invoice_id": payment.invoice_id, "customer_id": payment.customer_id,
+                        "amount": money.fmt(payment.amount), "currency": payment.currency,
+                        "date": payment.date.isoformat(), "mode": payment.mode,
+                        "reference": payment.reference or "", "source": payment.source},
+            "invoice": {"id": invoice.id, "number": invoice.number, "total": money.fmt(invoice.total),
+                        "balance_due": money.fmt(invoice.balance_due), "status": invoice_status(invoice, day)},
+            "customer": customer_ref(invoice), "request_review": bool(request_review)}
+
+
+def forwarded_payload(doc_type, doc, link, view_url, day):
+    return {"document": document_ref(doc_type, doc, day), "customer": customer_ref(doc),
+            "recipient": {"name": link.recipient_name, "email": link.recipient_email,
+                          "contact_id": link.contact_id},
+            "view_url": view_url, "expires_at": iso(link.expires_at)}

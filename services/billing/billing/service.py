@@ -1,21 +1,31 @@
-from nameko.rpc import rpc
+"""The billing service: invoices, quotes, payments, comments, forwarding, projects, summaries.
 
-from portico_kit.actors import require_staff
+Each area lives in its own mixin module; nameko finds their @rpc methods on this class.
+"""
 from portico_kit.db import Database
 from portico_kit.health import HealthMixin
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
+from portico_kit.rpc import TimedRpcProxy
 
+from .comments import CommentsMixin
+from .documents import DocumentAccess
+from .invoices import InvoicesMixin
 from .models import OutboxEvent
+from .payments import PaymentsMixin
+from .processor import PaymentGateway
+from .projects import ProjectsMixin
+from .quotes import QuotesMixin
+from .sharing import SharingMixin
+from .summary import SummaryMixin
 
 
-class BillingService(HealthMixin, OutboxRelayMixin):
+class BillingService(HealthMixin, OutboxRelayMixin, DocumentAccess, InvoicesMixin, QuotesMixin,
+                     PaymentsMixin, CommentsMixin, SharingMixin, ProjectsMixin, SummaryMixin):
     name = "billing"
 
     db = Database()
     events = OutboxDispatcher(OutboxEvent)
-
-    @rpc
-    def count_customer_documents(self, actor, customer_id):
-        """What billing holds for a customer (customers refuses to delete one that has any)."""
-        require_staff(actor)
-        return {"invoices": 0, "quotes": 0, "payments": 0, "projects": 0}
+    payments_provider = PaymentGateway()
+    customers = TimedRpcProxy("customers")
+    portal = TimedRpcProxy("portal")
+    accounts = TimedRpcProxy("accounts")

@@ -1,0 +1,38 @@
+"""Comments on invoices and quotes, by staff and by the customer (on its own sent documents)."""
+from nameko.rpc import rpc
+from sqlalchemy import select
+
+from portico_kit.actors import public
+from portico_kit.validation import load
+
+from . import events
+from .models import Comment
+from .schemas import CommentSchema, comment_dict
+from .status import today
+
+
+class CommentsMixin:
+
+    @rpc
+    def list_comments(self, actor, doc_type, doc_id):
+        doc = self._load_document(actor, doc_type, doc_id)
+        rows = self.db.scalars(select(Comment).where(
+            Comment.org_id == doc.org_id, Comment.doc_type == doc_type, Comment.doc_id == doc.id)
+            .order_by(Comment.created_at, Comment.id)).all()
+        return [comment_dict(c) for c in rows]
+
+    @rpc
+    def add_comment(self, actor, doc_type, doc_id, data):
+        doc = self._load_document(actor, doc_type, doc_id)
+        data = load(CommentSchema(), data)
+        kind = "customer" if actor["kind"] == "customer" else "staff"
+        author_id = actor.get("contact_id") if kind == "customer" else actor.get("user_id")
+        comment = Comment(org_id=doc.org_id, doc_type=doc_type, doc_id=doc.id, text=data["text"],
+                          author_kind=kind, author_name=(actor.get("name") or "")[:200] or kind.title(),
+                          author_id=author_id)
+        self.db.add(comment)
+        self.db.flush()
+        self.events(events.COMMENT_ADDED, events.comment_payload(doc_type, doc, comment, today(actor)),
+                    actor=public(actor))
+        self.db.commit()
+        return comment_dict(comment)

@@ -1,0 +1,201 @@
+"""Payments: staff record them; a customer pays by card in the portal, charged exactly once.
+
+Idempotency of `pay_invoice` (the key is per customer):
+1. A key seen before answers as it did then: the same payment, or the same error (a declined card
+   stays declined for that key). With another invoice or amount it is 409 idempotency_key_reused.
+2. Otherwise the key is claimed by inserting a `pending` PaymentAttempt and COMMITTING before the
+   card is charged. A concurrent request with the same key fails on the unique constraint, then
+   polls the row until the first request finishes, and answers with its result.
+3. After the charge, the invoice is locked and its balance checked again: if it changed meanwhile
+   (another payment, voided) the charge is refunded and the request fails clearly.
+"""
+import hashlib
+from decimal import Decimal
+
+import eventlet
+from nameko.rpc import rpc
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portico_kit.actors import public, require_customer, require_staff
+from portico_kit.errors import Conflict, Invalid, NotFound, PaymentRequired, ServiceError
+from portico_kit.pagination import paginate
+from portico_kit.timeutil import utcnow
+from portico_kit.validation import load
+
+from . import config, events, money
+from .documents import viewer
+from .invoices import settle_status
+from .models import Payment, PaymentAttempt
+from .processor import check_card
+from .schemas import PayInvoiceSchema, RecordPaymentSchema, payment_dict
+from .status import OPEN_INVOICE, today
+
+ERRORS_BY_STATUS = {402: PaymentRequired, 404: NotFound, 409: Conflict, 422: Invalid}
+
+
+def not_payable(note=""):
+    return Conflict(code="invoice_not_payable", message="Only a sent, unpaid invoice can be paid." + note)
+
+
+def exceeds_balance(balance, note=""):
+    return Invalid(code="amount_exceeds_balance",
+                   message=f"The amount is more than the balance due ({money.fmt(balance)}).{note}",
+                   fields={"amount": f"At most {money.fmt(balance)}."})
+
+
+def fingerprint(invoice_id, amount):
+    """What a retry must repeat: the invoice and the amount asked for (absent: the balance)."""
+    asked = money.fmt(amount) if amount is not None else "balance"
+    return hashlib.sha256(f"{invoice_id}|{asked}".encode()).hexdigest()
+
+
+def apply_payment(invoice, amount):
+    invoice.amount_paid = Decimal(invoice.amount_paid) + amount
+    settle_status(invoice)
+    invoice.updated_at = utcnow()
+
+
+class PaymentsMixin:
+
+    @rpc
+    def record_payment(self, actor, data):
+        """Staff record a payment received (cash, transfer ...) against a sent invoice."""
+        org_id = require_staff(actor)
+        data = load(RecordPaymentSchema(), data)
+        invoice = self._invoice(actor, data["invoice_id"], lock=True)
+        if invoice.customer_id != data["customer_id"]:
+            raise NotFound(code="invoice_not_found", message="This customer has no such invoice.")
+        if invoice.status not in OPEN_INVOICE:
+            raise not_payable()
+        if data["amount"] > Decimal(invoice.balance_due):
+            raise exceeds_balance(invoice.balance_due)
+        day = today(actor)
+        payment = self._new_payment(org_id, invoice, data["amount"], date=data.get("date") or day,
+                                    mode=data["mode"], reference=data.get("reference") or "", source="staff")
+        self.events(events.PAYMENT_RECORDED,
+                    events.payment_payload(payment, invoice, day, request_review=data.get("request_review")),
+                    actor=public(actor))
+        self.db.commit()
+        return payment_dict(payment)
+
+    @rpc
+    def pay_invoice(self, actor, invoice_id, data, idempotency_key):
+        """The customer pays an invoice by card; see the module docstring for idempotency."""
+        org_id = require_customer(actor)
+        customer_id = str(actor["customer_id"])
+        if not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= 255:
+            raise Invalid(code="idempotency_key_required", message="An idempotency key (1-255 characters) is required.",
+                          fields={"idempotency_key": "Required, 1-255 characters."})
+        data = load(PayInvoiceSchema(), data)
+        print_ = fingerprint(str(invoice_id), data.get("amount"))
+        attempt = self._attempt(org_id, customer_id, idempotency_key)
+        if attempt is not None:
+            return self._replay(attempt, print_)
+
+        invoice = self._invoice(actor, invoice_id)
+        if invoice.status not in OPEN_INVOICE:
+            raise not_payable()
+        amount = data.get("amount") or Decimal(invoice.balance_due)
+        if amount > Decimal(invoice.balance_due):
+            raise exceeds_balance(invoice.balance_due)
+        check_card(data["card"])  # a malformed card is a 422 and does not use up the key
+        currency = invoice.currency
+
+        attempt = PaymentAttempt(org_id=org_id, customer_id=customer_id, key=idempotency_key,
+                                 fingerprint=print_, invoice_id=invoice.id, status="pending")
+        self.db.add(attempt)
+        try:
+            self.db.commit()  # claimed before charging; also releases the connection during the charge
+        except IntegrityError:  # the same key at the same moment: answer as that request does
+            self.db.rollback()
+            return self._replay(self._attempt(org_id, customer_id, idempotency_key), print_)
+
+        try:
+            charge = self.payments_provider.charge(data["card"], amount, currency, idempotency_key,
+                                                   description=f"Invoice {invoice.number}")
+        except ServiceError as exc:
+            self._fail(attempt, exc)
+            raise
+        except Exception:
+            error = PaymentRequired(code="payment_failed", message="The payment could not be processed; try again.")
+            self._fail(attempt, error)
+            raise error
+
+        invoice = self._invoice(actor, invoice_id, lock=True)  # the balance may have moved meanwhile
+        problem, refunded = None, " The card charge was refunded."
+        if invoice.status not in OPEN_INVOICE:
+            problem = not_payable(refunded)
+        elif amount > Decimal(invoice.balance_due):
+            problem = exceeds_balance(invoice.balance_due, refunded)
+        if problem is not None:
+            self.db.rollback()
+            self.payments_provider.refund(charge.charge_id, amount, currency)
+            attempt = self.db.get(PaymentAttempt, attempt.id)
+            attempt.charge_id = charge.charge_id
+            self._fail(attempt, problem)
+            raise problem
+
+        day = today(actor)
+        payment = self._new_payment(org_id, invoice, amount, date=day, mode="card", reference=charge.charge_id,
+                                    source="portal", card_brand=charge.brand, card_last4=charge.last4,
+                                    charge_id=charge.charge_id)
+        attempt = self.db.get(PaymentAttempt, attempt.id)
+        attempt.status, attempt.payment_id, attempt.charge_id = "succeeded", payment.id, charge.charge_id
+        self.events(events.PAYMENT_RECORDED, events.payment_payload(payment, invoice, day), actor=public(actor))
+        self.db.commit()
+        return payment_dict(payment)
+
+    @rpc
+    def list_payments(self, actor, customer_id=None, invoice_id=None, page=1, per_page=50):
+        org_id, own_customer = viewer(actor)
+        query = select(Payment).where(Payment.org_id == org_id)
+        if own_customer is not None:
+            query = query.where(Payment.customer_id == own_customer)
+        elif customer_id:
+            query = query.where(Payment.customer_id == str(customer_id))
+        if invoice_id:
+            query = query.where(Payment.invoice_id == str(invoice_id))
+        query = query.order_by(Payment.created_at.desc(), Payment.id)
+        return paginate(self.db, query, payment_dict, page, per_page)
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _new_payment(self, org_id, invoice, amount, **fields):
+        payment = Payment(org_id=org_id, invoice_id=invoice.id, invoice_number=invoice.number,
+                          customer_id=invoice.customer_id, customer_name=invoice.customer_name,
+                          amount=amount, currency=invoice.currency, **fields)
+        self.db.add(payment)
+        apply_payment(invoice, amount)
+        self.db.flush()
+        return payment
+
+    def _attempt(self, org_id, customer_id, key):
+        return self.db.scalars(select(PaymentAttempt).where(
+            PaymentAttempt.org_id == org_id, PaymentAttempt.customer_id == customer_id,
+            PaymentAttempt.key == key).execution_options(populate_existing=True)).first()
+
+    def _fail(self, attempt, error):
+        attempt.status = "failed"
+        attempt.error_status, attempt.error_code, attempt.error_message = error.status, error.code, error.message
+        self.db.add(attempt)
+        self.db.commit()
+
+    def _replay(self, attempt, print_):
+        """Answer a repeated key as the first request did, waiting while it is still running."""
+        if attempt.fingerprint != print_:
+            raise Conflict(code="idempotency_key_reused",
+                           message="This idempotency key was used for another payment.")
+        deadline = eventlet.Timeout(config.payment_wait_seconds(), False)
+        with deadline:
+            while attempt.status == "pending":
+                self.db.rollback()  # hold no connection (nor snapshot) while waiting
+                eventlet.sleep(0.05)
+                attempt = self._attempt(attempt.org_id, attempt.customer_id, attempt.key)
+        if attempt.status == "pending":
+            raise Conflict(code="payment_in_progress",
+                           message="This payment is still being processed; try again in a moment.")
+        if attempt.status == "failed":
+            error_class = ERRORS_BY_STATUS.get(attempt.error_status, PaymentRequired)
+            raise error_class(code=attempt.error_code, message=attempt.error_message)
+        return payment_dict(self.db.get(Payment, attempt.payment_id))
