@@ -77,3 +77,88 @@ def test_invoice_paid_and_quote_accepted_in_the_portal(stack, api, mail, new_org
     expect(staff.get_by_text("Visa ···· 4242")).to_be_visible()
     staff.get_by_role("link", name="Quotes").click()
     expect(staff.get_by_role("row", name="QT-000001")).to_contain_text("Accepted")
+
+
+def test_staff_forms_payment_projects_and_a_forwarded_invoice(stack, api, mail, new_org, new_page, unique):
+    owner = new_org("Field Works")
+    api.portal_settings(owner["token"], allow_forwarding=True, show_projects=True, reviews_enabled=True)
+    email = f"finn-{unique}@farm.test"
+    customer = api.create_customer(owner["token"], display_name="Finn's Farm", email=email, currency="EUR",
+                                   enable_portal=True)
+    invite = invite_link(body_text(mail.wait_for(email)[0]))
+
+    staff = new_page()
+    sign_in_staff(staff, stack, owner["email"])
+    staff.goto(f"{stack.url}/app/customers/{customer['id']}")
+    staff.get_by_role("link", name="New invoice").click()
+    staff.get_by_role("button", name="Add line").click()  # no JavaScript: the form comes back with a 4th row
+    staff.get_by_label("Description, line 4").fill("Fencing")
+    staff.get_by_label("Quantity, line 4").fill("lots")
+    staff.get_by_label("Rate, line 4").fill("40")
+    staff.get_by_role("button", name="Save invoice").click()
+    expect(staff.locator('[id="line_items.3.quantity-error"]')).to_be_visible()
+    staff.get_by_label("Quantity, line 4").fill("25")
+    staff.get_by_role("button", name="Save invoice").click()
+    staff.get_by_role("button", name="Send", exact=True).click()
+    expect(staff.locator("#balance-due")).to_have_text("€1,000.00")
+
+    staff.get_by_role("link", name="Record payment").click()
+    expect(staff.get_by_label("Amount (EUR)")).to_have_value("1000.00")
+    expect(staff.get_by_label("Request a review")).to_be_visible()  # reviews are on in this organization
+    staff.get_by_label("Amount (EUR)").fill("2000")
+    staff.get_by_role("button", name="Record payment").click()
+    expect(staff.locator("#amount-error")).to_be_visible()  # more than the balance
+    staff.get_by_label("Amount (EUR)").fill("400")
+    staff.get_by_label("Payment mode").select_option("cheque")
+    staff.get_by_role("button", name="Record payment").click()
+    expect(staff.get_by_text("Payment of €400.00 recorded.")).to_be_visible()
+    expect(staff.get_by_role("heading", name="Invoice INV-000001 Partially paid")).to_be_visible()
+
+    staff.get_by_role("link", name="Print view").click()
+    expect(staff.get_by_role("heading", name="Invoice")).to_be_visible()
+    expect(staff.get_by_text("Finn's Farm").first).to_be_visible()
+    expect(staff.locator("#balance-due")).to_have_text("€600.00")
+
+    staff.goto(f"{stack.url}/app/projects/new?customer_id={customer['id']}")
+    staff.get_by_label("Project name").fill("Barn roof")
+    staff.get_by_label("Hourly rate").check()
+    staff.get_by_label("Rate per hour (for hourly billing)").fill("60")
+    staff.get_by_role("button", name="Save project").click()
+    staff.get_by_label("Date").fill("2026-11-20")
+    staff.get_by_label("Hours").fill("3.5")
+    staff.get_by_label("Description").fill("Measuring")
+    staff.get_by_role("button", name="Add entry").click()
+    expect(staff.locator("#unbilled-hours")).to_have_text("3.5 h")
+    staff.get_by_role("button", name="Mark billed").click()
+    expect(staff.locator("#billed-hours")).to_have_text("3.5 h")
+
+    staff.goto(f"{stack.url}/app/customers/{customer['id']}")
+    expect(staff.locator("#customer-balance")).to_have_text("€600.00")
+
+    farm = new_page()
+    farm.goto(invite)
+    farm.get_by_label("Password", exact=True).fill("farm secret")
+    farm.get_by_label("Repeat the password").fill("farm secret")
+    farm.get_by_role("button", name="Set password and sign in").click()
+    farm.get_by_role("link", name="Projects").click()
+    farm.get_by_role("link", name="Barn roof").click()
+    expect(farm.locator("#billed-hours")).to_have_text("3.5 h")
+
+    farm.get_by_role("link", name="Invoices").click()
+    farm.get_by_role("link", name="INV-000001").click()
+    farm.get_by_label("Add a comment").fill("Rest next week.")
+    farm.get_by_role("button", name="Add comment").click()
+    expect(farm.get_by_text("Rest next week.")).to_be_visible()
+    dana = f"dana-{unique}@farm.test"
+    farm.get_by_label("Their name").fill("Dana")
+    farm.get_by_label("Their email").fill(dana)
+    farm.get_by_role("button", name="Forward invoice").click()
+    expect(farm.get_by_text(f"Invoice forwarded to Dana ({dana}).")).to_be_visible()
+
+    link = next(word for word in body_text(mail.wait_for(dana)[0]).split() if "/shared/" in word)
+    visitor = new_page()
+    visitor.goto(link)
+    expect(visitor.get_by_role("heading", name="Invoice INV-000001")).to_be_visible()
+    expect(visitor.get_by_role("button", name="Pay now")).to_have_count(0)
+    visitor.goto(link + "x")
+    expect(visitor.get_by_role("heading", name="Not found")).to_be_visible()
