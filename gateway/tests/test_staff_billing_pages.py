@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from portico_kit.errors import Conflict, Invalid
+from portico_kit.errors import Conflict, Invalid, NotFound
 
 from billing_samples import COMMENT, CUSTOMER, ENTRY, INVOICE, PAYMENT, PROJECT, QUOTE, SUMMARY, listing
 
@@ -19,6 +19,7 @@ def staff(client, rpc):
     rpc.on("accounts", "login", {"token": "good"})
     client.post("/app/login", data={"email": "o@a.test", "password": "x", "csrf_token": csrf_token(client, "/app/login")})
     rpc.on("customers", "list_customers", lambda *a: listing(CUSTOMER))
+    rpc.on("customers", "get_customer", lambda actor, cid: dict(CUSTOMER, id=cid) if cid.startswith("cu-") else _gone())
     rpc.on("billing", "list_invoices", lambda *a: listing(INVOICE))
     rpc.on("billing", "get_invoice", lambda actor, i: dict(INVOICE))
     rpc.on("billing", "get_quote", lambda actor, i: dict(QUOTE))
@@ -26,6 +27,16 @@ def staff(client, rpc):
     rpc.on("portal", "get_preferences", {"reviews_enabled": True})
     client.token = csrf_token(client, "/app/invoices")
     return client
+
+
+def _gone():
+    raise NotFound(message="Customer not found.")
+
+
+def test_a_chosen_customer_beyond_the_first_page_is_still_offered(staff, rpc):
+    html = staff.get("/app/invoices/new?customer_id=cu-300").get_data(as_text=True)
+    assert '<option value="cu-300" selected>' in html and rpc.called("customers", "get_customer")[-1][1] == "cu-300"
+    assert staff.get("/app/invoices/new?customer_id=nobody").status_code == 200
 
 
 def test_invoice_list_passes_the_filters_and_shows_money_and_status(staff, rpc):

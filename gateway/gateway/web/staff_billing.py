@@ -33,8 +33,16 @@ def user_error(exc):
     return exc.status < 500 and exc.status != 404
 
 
-def customer_choices():
-    return call("customers", "list_customers", g.actor, None, 1, 100)["items"]
+def customer_choices(selected=None):
+    """Customers for a select (the first 200 by name), always including the one already chosen."""
+    choices = call("customers", "list_customers", g.actor, None, 1, 200)["items"]
+    if selected and selected not in {c["id"] for c in choices}:
+        try:
+            choices.append(call("customers", "get_customer", g.actor, selected))
+        except ServiceError as exc:
+            if exc.status != 404 and exc.status != 422:
+                raise  # an unknown id is simply not offered; the service names it on save
+    return choices
 
 
 # -- invoices and quotes ---------------------------------------------------------------------------
@@ -47,7 +55,7 @@ def document_list(doc_type):
     result = call("billing", f"list_{doc['plural']}", g.actor, customer_id or None, status or None,
                   search or None, page_number(), PER_PAGE)
     return render_template("staff/billing/documents.html", doc=doc, result=result, status=status, search=search,
-                           customer_id=customer_id, customers=customer_choices())
+                           customer_id=customer_id, customers=customer_choices(customer_id))
 
 
 def document_form(doc_type, document=None):
@@ -76,7 +84,8 @@ def document_form(doc_type, document=None):
                 flash(f"{doc['label']} {saved['number']} saved.")
                 return redirect(url_for(f"staff_billing.{doc_type}", **{f"{doc_type}_id": saved["id"]}))
     return render_template("staff/billing/document_form.html", doc=doc, document=document, form=form, rows=rows,
-                           errors=errors, customers=customer_choices()), 422 if errors else 200
+                           errors=errors, customers=customer_choices(form.get("customer_id"))), \
+        422 if errors else 200
 
 
 def document_page(doc_type, document_id, comment_errors=None, comment_text=""):
@@ -242,7 +251,7 @@ def payments():
     customer_id = request.args.get("customer_id", "").strip()
     result = call("billing", "list_payments", g.actor, customer_id or None, None, page_number(), PER_PAGE)
     return render_template("staff/billing/payments.html", result=result, customer_id=customer_id,
-                           customers=customer_choices())
+                           customers=customer_choices(customer_id))
 
 
 @customer_panel("staff/billing/customer_panel.html", order=40)

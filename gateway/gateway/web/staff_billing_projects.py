@@ -18,7 +18,7 @@ def projects():
     customer_id = request.args.get("customer_id", "").strip()
     result = call("billing", "list_projects", g.actor, customer_id or None, page_number(), PER_PAGE)
     return render_template("staff/billing/projects.html", result=result, customer_id=customer_id,
-                           customers=customer_choices())
+                           customers=customer_choices(customer_id))
 
 
 def project_form(project=None):
@@ -39,7 +39,7 @@ def project_form(project=None):
             flash(f"Project {saved['name']} saved.")
             return redirect(url_for("staff_billing.project", project_id=saved["id"]))
     return render_template("staff/billing/project_form.html", project=project, form=form, errors=errors,
-                           customers=customer_choices()), 422 if errors else 200
+                           customers=customer_choices(form.get("customer_id"))), 422 if errors else 200
 
 
 @billing_bp.route("/projects/new", methods=["GET", "POST"])
