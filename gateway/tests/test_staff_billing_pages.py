@@ -111,6 +111,14 @@ def test_actions_call_the_service_and_refusals_are_messages(staff, rpc):
     assert response.status_code == 200 and "it cannot be voided" in response.get_data(as_text=True)
 
 
+def test_void_and_delete_ask_first(staff, rpc):
+    html = staff.get("/app/invoices/inv-1/void").get_data(as_text=True)
+    assert "Void invoice INV-000001?" in html and "cannot be undone" in html
+    assert rpc.called("billing", "void_invoice") == []
+    assert "Delete quote QT-000001?" in staff.get("/app/quotes/qt-1/delete").get_data(as_text=True)
+    assert staff.get("/app/quotes/qt-1/send").status_code == 302  # only irreversible actions have a page
+
+
 def test_comment_is_added_and_an_empty_one_is_refused_next_to_the_field(staff, rpc):
     rpc.on("billing", "add_comment", lambda actor, t, i, data: COMMENT)
     staff.post("/app/invoices/inv-1/comments", data={"csrf_token": staff.token, "text": " Paid soon? "})

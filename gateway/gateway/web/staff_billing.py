@@ -116,6 +116,14 @@ def document_action(doc_type, document_id, action):
     return redirect(url_for(f"staff_billing.{doc_type}", **{f"{doc_type}_id": document_id}))
 
 
+def document_confirm(doc_type, document_id, action):
+    """Void and delete cannot be undone: a page that asks first (a plain form, no script)."""
+    if action not in ("void", "delete") or action not in ACTIONS[doc_type]:
+        return redirect(url_for(f"staff_billing.{doc_type}", **{f"{doc_type}_id": document_id}))
+    document = call("billing", f"get_{doc_type}", g.actor, document_id)
+    return render_template("staff/billing/confirm.html", doc=DOCS[doc_type], document=document, action=action)
+
+
 def document_comment(doc_type, document_id):
     text = request.form.get("text", "").strip()
     try:
@@ -162,9 +170,11 @@ def edit_invoice(invoice_id):
     return document_form("invoice", call("billing", "get_invoice", g.actor, invoice_id))
 
 
-@bp.post("/invoices/<invoice_id>/<action>")
+@bp.route("/invoices/<invoice_id>/<action>", methods=["GET", "POST"])
 @staff_page
 def invoice_action(invoice_id, action):
+    if request.method == "GET":
+        return document_confirm("invoice", invoice_id, action)
     return document_action("invoice", invoice_id, action)
 
 
@@ -204,9 +214,11 @@ def edit_quote(quote_id):
     return document_form("quote", call("billing", "get_quote", g.actor, quote_id))
 
 
-@bp.post("/quotes/<quote_id>/<action>")
+@bp.route("/quotes/<quote_id>/<action>", methods=["GET", "POST"])
 @staff_page
 def quote_action(quote_id, action):
+    if request.method == "GET":
+        return document_confirm("quote", quote_id, action)
     return document_action("quote", quote_id, action)
 
 
