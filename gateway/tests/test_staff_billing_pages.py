@@ -203,3 +203,9 @@ def test_payments_list(staff, rpc):
     rpc.on("billing", "list_payments", lambda *a: listing(PAYMENT))
     html = staff.get("/app/payments").get_data(as_text=True)
     assert "Visa ···· 4242" in html and "€1,487.50" in html
+
+
+def test_the_menu_highlights_only_the_billing_entry_of_the_page(staff, rpc):
+    html = staff.get("/app/invoices/inv-1/payments/new").get_data(as_text=True)
+    current = re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+    assert current == ["/app/invoices"]
