@@ -193,3 +193,15 @@ def test_shared_document_needs_no_sign_in_and_says_when_it_expired(client, rpc):
     rpc.on("billing", "get_shared_document", expired)
     response = client.get("/portal/acme/shared/tok-1")
     assert response.status_code == 410 and "This link has expired" in response.get_data(as_text=True)
+
+
+def test_a_payment_refused_because_the_invoice_was_paid_meanwhile_still_says_why(customer, rpc):
+    form = pay_form(customer)
+    rpc.on("billing", "get_invoice", lambda actor, i: dict(INVOICE, status="paid", balance_due="0.00"))
+
+    def not_payable(*args):
+        raise Conflict(code="invoice_not_payable", message="This invoice cannot be paid: it is paid.")
+    rpc.on("billing", "pay_invoice", not_payable)
+    response = customer.post("/portal/acme/invoices/inv-1/pay", data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "cannot be paid: it is paid." in html and "Paid in full" in html

@@ -7,6 +7,7 @@ from ..auth import staff_page
 from ..calls import call
 from .billing_forms import project_body, time_entry_body
 from .forms import field_errors
+from .staff_reviews import today_in
 # Not imported as `bp`: the app registers every web module's `bp`, and this one is staff_billing's.
 from .staff_billing import PER_PAGE, customer_choices, page_number, user_error
 from .staff_billing import bp as billing_bp
@@ -58,7 +59,7 @@ def project_page(project_id, entry_form=None, entry_errors=None):
     project = call("billing", "get_project", g.actor, project_id)
     entries = call("billing", "list_time_entries", g.actor, project_id)
     return render_template("staff/billing/project.html", project=project, entries=entries,
-                           entry_form=entry_form or {"billable": "on"}, entry_errors=entry_errors or {}), \
+                           entry_form=entry_form or {"billable": "on", "date": today_in(g.actor.get("org_timezone")).isoformat()}, entry_errors=entry_errors or {}), \
         422 if entry_errors else 200
 
 
