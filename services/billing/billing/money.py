@@ -1,5 +1,5 @@
 """Billing's money arithmetic: Decimal only, half-up to the cent, per line (docs/billing.md)."""
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -62,8 +62,10 @@ def format_plain(value):
 
 def line_amounts(quantity, rate, discount=ZERO, tax_rate=ZERO):
     """(amount, tax_amount) of one line, each rounded half-up to the cent."""
-    amount = round_cent(Decimal(quantity) * Decimal(rate) * (1 - Decimal(discount or 0) / HUNDRED))
-    tax_amount = round_cent(amount * Decimal(tax_rate or 0) / HUNDRED)
+    with localcontext() as context:
+        context.prec = 60  # exact products before the one rounding to the cent (default is 28 digits)
+        amount = round_cent(Decimal(quantity) * Decimal(rate) * (1 - Decimal(discount or 0) / HUNDRED))
+        tax_amount = round_cent(amount * Decimal(tax_rate or 0) / HUNDRED)
     return amount, tax_amount
 
 

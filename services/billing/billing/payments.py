@@ -50,6 +50,14 @@ def fingerprint(invoice_id, amount):
     return hashlib.sha256(f"{invoice_id}|{asked}".encode()).hexdigest()
 
 
+def check_payable(invoice, amount, note=""):
+    """Only a sent (or partially paid, or overdue) invoice, and never above its balance."""
+    if invoice.status not in OPEN_INVOICE:
+        raise not_payable(note)
+    if amount > Decimal(invoice.balance_due):
+        raise exceeds_balance(invoice.balance_due, note)
+
+
 def apply_payment(invoice, amount):
     invoice.amount_paid = Decimal(invoice.amount_paid) + amount
     settle_status(invoice)
@@ -66,10 +74,7 @@ class PaymentsMixin:
         invoice = self._invoice(actor, data["invoice_id"], lock=True)
         if invoice.customer_id != data["customer_id"]:
             raise NotFound(code="invoice_not_found", message="This customer has no such invoice.")
-        if invoice.status not in OPEN_INVOICE:
-            raise not_payable()
-        if data["amount"] > Decimal(invoice.balance_due):
-            raise exceeds_balance(invoice.balance_due)
+        check_payable(invoice, data["amount"])
         day = today(actor)
         payment = self._new_payment(org_id, invoice, data["amount"], date=data.get("date") or day,
                                     mode=data["mode"], reference=data.get("reference") or "", source="staff")
@@ -94,11 +99,8 @@ class PaymentsMixin:
             return self._replay(attempt, print_)
 
         invoice = self._invoice(actor, invoice_id)
-        if invoice.status not in OPEN_INVOICE:
-            raise not_payable()
         amount = data.get("amount") or Decimal(invoice.balance_due)
-        if amount > Decimal(invoice.balance_due):
-            raise exceeds_balance(invoice.balance_due)
+        check_payable(invoice, amount)
         check_card(data["card"])  # a malformed card is a 422 and does not use up the key
         currency = invoice.currency
 
@@ -122,13 +124,11 @@ class PaymentsMixin:
             self._fail(attempt, error)
             raise error
 
-        invoice = self._invoice(actor, invoice_id, lock=True)  # the balance may have moved meanwhile
-        problem, refunded = None, " The card charge was refunded."
-        if invoice.status not in OPEN_INVOICE:
-            problem = not_payable(refunded)
-        elif amount > Decimal(invoice.balance_due):
-            problem = exceeds_balance(invoice.balance_due, refunded)
-        if problem is not None:
+        try:
+            # the balance may have moved while the card was charged (another payment, a void, a delete)
+            invoice = self._invoice(actor, invoice_id, lock=True)
+            check_payable(invoice, amount, note=" The card charge was refunded.")
+        except ServiceError as problem:
             self.db.rollback()
             self.payments_provider.refund(charge.charge_id, amount, currency)
             attempt = self.db.get(PaymentAttempt, attempt.id)

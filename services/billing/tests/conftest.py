@@ -96,3 +96,16 @@ def new_quote(system, customer_id="cust-1", lines=None, send=True, **extra):
     if send:
         quote = system.billing.send_quote(system.staff, quote["id"])
     return quote
+
+
+def fire_together(system, calls):
+    """Run the calls at the same moment, each through its own RPC proxy; results or exceptions."""
+    proxies = [system.rpc_client("billing", timeout=30) for _ in calls]
+    threads = [eventlet.spawn(call, proxy) for proxy, call in zip(proxies, calls)]
+    results = []
+    for thread in threads:
+        try:
+            results.append(thread.wait())
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results.append(exc)
+    return results

@@ -5,7 +5,7 @@ import pytest
 
 from portico_kit.errors import Conflict, Forbidden, Invalid, NotFound
 
-from .conftest import LINE, events_of, new_invoice
+from .conftest import LINE, events_of, fire_together, new_invoice
 
 
 def test_create_computes_per_line_totals_and_defaults(system):
@@ -204,3 +204,11 @@ def test_another_organization_gets_not_found_for_every_method(system):
     assert system.billing.list_quotes(staff)["total"] == 0
     assert system.billing.list_payments(staff)["total"] == 0
     assert system.billing.get_invoice(system.staff, invoice["id"])["amount_paid"] == "0.00"
+
+
+def test_numbers_stay_unique_when_invoices_are_created_at_once(make_system, db_url):
+    system = make_system(db_url=db_url)
+    create = lambda proxy: proxy.create_invoice(system.staff, {"customer_id": "cust-1", "line_items": [LINE]})  # noqa: E731
+    results = fire_together(system, [create] * 6)
+    assert all(isinstance(r, dict) for r in results), results
+    assert sorted(r["number"] for r in results) == [f"INV-{n:06d}" for n in range(1, 7)]

@@ -1,0 +1,211 @@
+"""Payments: staff records, card payments in the portal, and idempotency under concurrency."""
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from portico_kit.errors import Conflict, Invalid, NotFound, PaymentRequired
+
+from billing.models import Payment, PaymentAttempt
+
+from .conftest import events_of, fire_together, new_invoice
+
+YEAR = date.today().year + 2
+VISA = {"number": "4242424242424242", "exp_month": 12, "exp_year": YEAR, "cvc": "123"}
+MASTERCARD = {"number": "5555 5555 5555 4444", "exp_month": 1, "exp_year": YEAR, "cvc": "1234"}
+DECLINED = {"number": "4000000000000002", "exp_month": 12, "exp_year": YEAR, "cvc": "123"}
+
+
+def charges(system):
+    return [entry for entry in system.ledger if entry["type"] == "charge"]
+
+
+def test_record_payment_moves_balance_and_status_and_publishes(system):
+    invoice = new_invoice(system)  # 1190.00
+    payment = system.billing.record_payment(system.staff, {
+        "customer_id": "cust-1", "invoice_id": invoice["id"], "amount": "190.00", "mode": "cheque",
+        "reference": "CHQ 17", "request_review": True, "date": "2026-11-01"})
+    assert payment["amount"] == "190.00" and payment["source"] == "staff" and payment["card"] is None
+    assert payment["invoice_number"] == invoice["number"] and payment["customer_name"] == "Bob's Bikes"
+    after = system.billing.get_invoice(system.staff, invoice["id"])
+    assert (after["amount_paid"], after["balance_due"], after["status"]) == ("190.00", "1000.00", "partially_paid")
+    assert [p["id"] for p in after["payments"]] == [payment["id"]]
+    [event] = events_of(system.received, "payment_recorded")
+    assert event["data"] == {
+        "payment": {"id": payment["id"], "invoice_id": invoice["id"], "customer_id": "cust-1", "amount": "190.00",
+                    "currency": "EUR", "date": "2026-11-01", "mode": "cheque", "reference": "CHQ 17",
+                    "source": "staff"},
+        "invoice": {"id": invoice["id"], "number": invoice["number"], "total": "1190.00",
+                    "balance_due": "1000.00", "status": "partially_paid"},
+        "customer": {"id": "cust-1", "display_name": "Bob's Bikes"}, "request_review": True}
+    with pytest.raises(Invalid) as err:
+        system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": invoice["id"],
+                                                     "amount": "1000.01", "mode": "cash"})
+    assert err.value.code == "amount_exceeds_balance" and "amount" in err.value.fields
+    system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": invoice["id"],
+                                                 "amount": "1000.00", "mode": "cash"})
+    paid = system.billing.get_invoice(system.staff, invoice["id"])
+    assert (paid["balance_due"], paid["status"]) == ("0.00", "paid")
+    with pytest.raises(Conflict) as err:
+        system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": invoice["id"],
+                                                     "amount": "1.00", "mode": "cash"})
+    assert err.value.code == "invoice_not_payable"
+    listing = system.billing.list_payments(system.staff, customer_id="cust-1")
+    assert listing["total"] == 2
+    assert system.billing.list_payments(system.me)["total"] == 2
+    assert system.billing.list_payments(system.neighbour)["total"] == 0
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"amount": "0", "mode": "cash"}, "amount"),
+    ({"amount": "-5.00", "mode": "cash"}, "amount"),
+    ({"amount": "1.001", "mode": "cash"}, "amount"),
+    ({"amount": "1.00", "mode": "barter"}, "mode"),
+    ({"amount": "1.00", "mode": "cash", "request_review": "yes"}, "request_review"),
+    ({"amount": "1.00", "mode": "cash", "reference": "r" * 201}, "reference"),
+])
+def test_record_payment_bad_input(system, data, field):
+    invoice = new_invoice(system)
+    with pytest.raises(Invalid) as err:
+        system.billing.record_payment(system.staff, dict(data, customer_id="cust-1", invoice_id=invoice["id"]))
+    assert field in err.value.fields
+
+
+def test_draft_void_or_another_customers_invoice_is_not_payable(system):
+    draft = new_invoice(system, send=False)
+    with pytest.raises(Conflict) as err:
+        system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": draft["id"],
+                                                     "amount": "1.00", "mode": "cash"})
+    assert err.value.code == "invoice_not_payable"
+    with pytest.raises(NotFound):
+        system.billing.record_payment(system.staff, {"customer_id": "cust-2", "invoice_id": draft["id"],
+                                                     "amount": "1.00", "mode": "cash"})
+    with pytest.raises(NotFound):  # a draft does not exist for the customer
+        system.billing.pay_invoice(system.me, draft["id"], {"card": VISA}, "key-draft")
+
+
+def test_pay_invoice_approves_and_keeps_only_brand_and_last4(system):
+    invoice = new_invoice(system)
+    payment = system.billing.pay_invoice(system.me, invoice["id"], {"amount": "190.00", "card": VISA}, "key-1")
+    assert payment["card"] == {"brand": "visa", "last4": "4242"} and payment["mode"] == "card"
+    assert payment["source"] == "portal" and payment["amount"] == "190.00"
+    rest = system.billing.pay_invoice(system.me, invoice["id"], {"card": MASTERCARD}, "key-2")
+    assert rest["amount"] == "1000.00" and rest["card"] == {"brand": "mastercard", "last4": "4444"}
+    assert system.billing.get_invoice(system.me, invoice["id"])["status"] == "paid"
+    [first, second] = events_of(system.received, "payment_recorded", count=2)
+    assert first["data"]["payment"]["source"] == "portal" and first["data"]["request_review"] is False
+    assert first["actor"]["kind"] == "customer" and first["actor"]["customer_id"] == "cust-1"
+    engine = create_engine(system.config["DATABASE_URL"])
+    with engine.connect() as conn:
+        stored = [tuple(row) for row in conn.execute(select(Payment.card_brand, Payment.card_last4))]
+    assert sorted(stored) == [("mastercard", "4444"), ("visa", "4242")]
+
+
+def test_declined_card_is_402_and_the_same_key_stays_declined(system):
+    invoice = new_invoice(system)
+    for _ in range(2):
+        with pytest.raises(PaymentRequired) as err:
+            system.billing.pay_invoice(system.me, invoice["id"], {"card": DECLINED}, "key-d")
+        assert err.value.code == "card_declined"
+    assert charges(system) == []
+    assert system.billing.get_invoice(system.me, invoice["id"])["balance_due"] == "1190.00"
+    # a new key may try another card
+    assert system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA}, "key-d2")["amount"] == "1190.00"
+
+
+@pytest.mark.parametrize("card, field", [
+    (dict(VISA, number="4242424242424241"), "card.number"),
+    (dict(VISA, number="abcd"), "card.number"),
+    (dict(VISA, exp_month=13), "card.exp_month"),
+    (dict(VISA, exp_year=2020), "card.exp_year"),
+    (dict(VISA, cvc="12"), "card.cvc"),
+    (dict(VISA, cvc="12a"), "card.cvc"),
+])
+def test_malformed_card_is_422_invalid_card_and_does_not_use_the_key(system, card, field):
+    invoice = new_invoice(system)
+    with pytest.raises(Invalid) as err:
+        system.billing.pay_invoice(system.me, invoice["id"], {"card": card}, "key-m")
+    assert err.value.code == "invalid_card" and field in err.value.fields
+    assert system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA}, "key-m")["amount"] == "1190.00"
+
+
+@pytest.mark.parametrize("data", [
+    {"card": dict(VISA, exp_month="12")}, {"card": VISA, "amount": "1.001"}, {"card": VISA, "tip": "5"},
+    {"amount": "5.00"}, {"card": "4242424242424242"},
+])
+def test_pay_invoice_wrong_shapes_are_422(system, data):
+    invoice = new_invoice(system)
+    with pytest.raises(Invalid):
+        system.billing.pay_invoice(system.me, invoice["id"], data, "key-s")
+
+
+def test_pay_invoice_needs_a_key_and_checks_the_balance(system):
+    invoice = new_invoice(system)
+    for key in (None, "", "k" * 256, 17):
+        with pytest.raises(Invalid) as err:
+            system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA}, key)
+        assert err.value.code == "idempotency_key_required"
+    with pytest.raises(Invalid) as err:
+        system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA, "amount": "1190.01"}, "key-b")
+    assert err.value.code == "amount_exceeds_balance"
+    assert charges(system) == []
+
+
+def test_the_same_key_returns_the_same_payment_and_another_use_is_409(system):
+    invoice = new_invoice(system)
+    other = new_invoice(system)
+    first = system.billing.pay_invoice(system.me, invoice["id"], {"amount": "10.00", "card": VISA}, "key-r")
+    again = system.billing.pay_invoice(system.me, invoice["id"], {"amount": "10.00", "card": VISA}, "key-r")
+    assert again == first and len(charges(system)) == 1
+    for invoice_id, amount in ((invoice["id"], "11.00"), (other["id"], "10.00")):
+        with pytest.raises(Conflict) as err:
+            system.billing.pay_invoice(system.me, invoice_id, {"amount": amount, "card": VISA}, "key-r")
+        assert err.value.code == "idempotency_key_reused"
+    # keys are per customer: the neighbour's "key-r" is its own
+    theirs = new_invoice(system, "cust-2")
+    assert system.billing.pay_invoice(system.neighbour, theirs["id"], {"amount": "10.00", "card": VISA},
+                                      "key-r")["id"] != first["id"]
+    assert system.billing.get_invoice(system.staff, invoice["id"])["amount_paid"] == "10.00"
+
+
+@pytest.fixture
+def slow_charges(make_system, db_url):
+    """SQLite and PostgreSQL, with charges slow enough that two requests overlap."""
+    return make_system(db_url=db_url, PAYMENT_TEST_DELAY=0.5)
+
+
+def test_the_same_payment_fired_twice_at_once_charges_once(slow_charges):
+    system = slow_charges
+    invoice = new_invoice(system)
+    pay = lambda proxy: proxy.pay_invoice(system.me, invoice["id"], {"card": VISA}, "double-click")  # noqa: E731
+    first, second = fire_together(system, [pay, pay])
+    assert isinstance(first, dict) and isinstance(second, dict), (first, second)
+    assert first == second
+    assert len(charges(system)) == 1
+    after = system.billing.get_invoice(system.staff, invoice["id"])
+    assert (after["amount_paid"], after["balance_due"], after["status"]) == ("1190.00", "0.00", "paid")
+    assert len(after["payments"]) == 1
+    engine = create_engine(system.config["DATABASE_URL"])
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(PaymentAttempt)) == 1
+    engine.dispose()
+
+
+def test_two_keys_racing_for_one_balance_never_overpay_and_refund_the_loser(slow_charges):
+    system = slow_charges
+    invoice = new_invoice(system)
+    calls = [lambda proxy, key=key: proxy.pay_invoice(system.me, invoice["id"], {"card": VISA}, key)
+             for key in ("race-a", "race-b")]
+    results = fire_together(system, calls)
+    payments = [r for r in results if isinstance(r, dict)]
+    failures = [r for r in results if not isinstance(r, dict)]
+    assert len(payments) == 1 and len(failures) == 1, results
+    assert isinstance(failures[0], (Invalid, Conflict)) and "refunded" in failures[0].message
+    refunds = [e for e in system.ledger if e["type"] == "refund"]
+    assert len(charges(system)) == 2 and len(refunds) == 1
+    after = system.billing.get_invoice(system.staff, invoice["id"])
+    assert (after["amount_paid"], after["balance_due"]) == ("1190.00", "0.00")
+    # the loser's key keeps answering with its error
+    loser_key = "race-a" if results[0] is failures[0] else "race-b"
+    with pytest.raises(type(failures[0])):
+        system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA}, loser_key)
