@@ -48,6 +48,14 @@ def test_invoice_list_passes_the_filters_and_shows_money_and_status(staff, rpc):
     assert rpc.called("billing", "list_invoices")[-1][2] is None
 
 
+def test_a_refused_search_is_a_message_above_an_empty_list(staff, rpc):
+    def refuse(*args):
+        raise Invalid(code="invalid_search", message="Search for at most 200 characters.")
+    rpc.on("billing", "list_invoices", refuse)
+    response = staff.get("/app/invoices?search=" + "x" * 300)
+    assert response.status_code == 422 and "Search for at most 200 characters." in response.get_data(as_text=True)
+
+
 def test_new_invoice_posts_the_filled_lines_and_skips_blank_rows(staff, rpc):
     rpc.on("billing", "create_invoice", lambda actor, body: dict(INVOICE, id="inv-9", status="draft"))
     form = {"csrf_token": staff.token, "customer_id": "cu-1", "date": "2026-11-01", "due_date": "", "currency": "eur",

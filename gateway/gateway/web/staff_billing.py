@@ -52,10 +52,17 @@ def document_list(doc_type):
     status = request.args.get("status") if request.args.get("status") in doc["statuses"] else ""
     search = request.args.get("search", "").strip()
     customer_id = request.args.get("customer_id", "").strip()
-    result = call("billing", f"list_{doc['plural']}", g.actor, customer_id or None, status or None,
-                  search or None, page_number(), PER_PAGE)
+    error = None
+    try:
+        result = call("billing", f"list_{doc['plural']}", g.actor, customer_id or None, status or None,
+                      search or None, page_number(), PER_PAGE)
+    except ServiceError as exc:
+        if exc.status != 422:  # a search too long, a page out of range: say so above an empty list
+            raise
+        error, result = exc.message, {"items": [], "page": 1, "per_page": PER_PAGE, "total": 0}
     return render_template("staff/billing/documents.html", doc=doc, result=result, status=status, search=search,
-                           customer_id=customer_id, customers=customer_choices(customer_id))
+                           customer_id=customer_id, customers=customer_choices(customer_id), error=error), \
+        422 if error else 200
 
 
 def document_form(doc_type, document=None):
