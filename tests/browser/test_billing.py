@@ -56,12 +56,25 @@ def test_invoice_paid_and_quote_accepted_in_the_portal(stack, api, mail, new_org
 
     cafe.get_by_role("link", name="Invoices").click()
     cafe.get_by_role("link", name="INV-000001").click()
+    invoice_url = cafe.url
     expect(cafe.get_by_label("Amount (EUR)")).to_have_value("1100.00")
     pay(cafe, "4000 0000 0000 0002")
     expect(cafe.get_by_text("The card was declined. Try another card.")).to_be_visible()
     expect(cafe.locator("#balance-due")).to_have_text("€1,100.00")
+
+    # A double submit: the same rendered form (same idempotency key) posted twice charges once.
+    form = {name: cafe.locator(f'#pay input[name="{name}"]').first.input_value()
+            for name in ("csrf_token", "idempotency_key")}
+    form.update(amount="100.00", card_number="4242424242424242", exp_month="12", exp_year="2035", cvc="123")
+    pay_url = stack.url + cafe.locator("#pay form").get_attribute("action")
+    for _ in range(2):
+        assert cafe.request.post(pay_url, form=form, max_redirects=0).status == 302
+    cafe.goto(invoice_url)
+    expect(cafe.locator("#balance-due")).to_have_text("€1,000.00")
+    expect(cafe.get_by_role("heading", name="Invoice INV-000001 Partially paid")).to_be_visible()
+
     pay(cafe, "4242 4242 4242 4242")
-    expect(cafe.get_by_text("Your payment of €1,100.00 was received")).to_be_visible()
+    expect(cafe.get_by_text("Your payment of €1,000.00 was received")).to_be_visible()
     expect(cafe.get_by_role("heading", name="Invoice INV-000001 Paid")).to_be_visible()
     expect(cafe.locator("#balance-due")).to_have_text("€0.00")
 
@@ -74,7 +87,7 @@ def test_invoice_paid_and_quote_accepted_in_the_portal(stack, api, mail, new_org
     staff.get_by_role("link", name="Invoices").click()
     expect(staff.get_by_role("row", name="INV-000001")).to_contain_text("Paid")
     staff.get_by_role("link", name="INV-000001").click()
-    expect(staff.get_by_text("Visa ···· 4242")).to_be_visible()
+    expect(staff.get_by_text("Visa ···· 4242")).to_have_count(2)  # the double submit made one payment
     staff.get_by_role("link", name="Quotes").click()
     expect(staff.get_by_role("row", name="QT-000001")).to_contain_text("Accepted")
 
