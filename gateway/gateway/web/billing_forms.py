@@ -8,7 +8,7 @@ from .forms import checkbox, optional
 
 LINE_FIELDS = ("description", "quantity", "rate", "discount", "tax_rate")
 BLANK_ROWS = 3
-MAX_ROWS = 100  # a form is no place for more; it also bounds what a crafted line_count can ask for
+MAX_ROWS = 200  # the service's own limit; it also bounds what a crafted line_count can ask for
 PAYMENT_MODES = (("bank_transfer", "Bank transfer"), ("cash", "Cash"), ("cheque", "Cheque"), ("card", "Card"),
                  ("other", "Other"))
 

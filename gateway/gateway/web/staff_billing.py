@@ -277,5 +277,3 @@ def payments():
 def billing_panel(actor, customer):
     return {"summary": call("billing", "customer_summary", actor, customer["id"]), "customer": customer}
 
-
-from . import staff_billing_projects  # noqa: E402,F401  (its routes join this blueprint)

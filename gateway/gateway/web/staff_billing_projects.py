@@ -1,4 +1,5 @@
-"""Staff pages for projects and their time entries (routes on the staff_billing blueprint)."""
+"""Staff pages for projects and their time entries, on the staff_billing blueprint (the app imports
+every web module before it registers any blueprint, so these routes are in place in time)."""
 from flask import flash, g, redirect, render_template, request, url_for
 
 from portico_kit.errors import ServiceError
