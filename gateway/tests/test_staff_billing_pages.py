@@ -217,3 +217,11 @@ def test_the_menu_highlights_only_the_billing_entry_of_the_page(staff, rpc):
     html = staff.get("/app/invoices/inv-1/payments/new").get_data(as_text=True)
     current = re.findall(r'<a href="([^"]+)" aria-current="page">', html)
     assert current == ["/app/invoices"]
+
+
+def test_record_a_payment_starts_from_the_customers_unpaid_invoices(staff, rpc):
+    assert "Show unpaid invoices" in staff.get("/app/payments/new").get_data(as_text=True)
+    assert rpc.called("billing", "customer_summary") == []
+    rpc.on("billing", "customer_summary", lambda actor, cid: SUMMARY)
+    html = staff.get("/app/payments/new?customer_id=cu-1").get_data(as_text=True)
+    assert "/app/invoices/inv-1/payments/new" in html and "Overdue" in html

@@ -273,6 +273,16 @@ def payments():
                            customers=customer_choices(customer_id))
 
 
+@bp.get("/payments/new")
+@staff_page
+def new_payment():
+    """A payment is always for an invoice: choose the customer, then one of its unpaid invoices."""
+    customer_id = request.args.get("customer_id", "").strip()
+    unpaid = call("billing", "customer_summary", g.actor, customer_id)["unpaid_invoices"] if customer_id else None
+    return render_template("staff/billing/payment_choose.html", customer_id=customer_id, unpaid=unpaid,
+                           customers=customer_choices(customer_id))
+
+
 @customer_panel("staff/billing/customer_panel.html", order=40)
 def billing_panel(actor, customer):
     return {"summary": call("billing", "customer_summary", actor, customer["id"]), "customer": customer}
