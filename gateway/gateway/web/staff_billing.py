@@ -9,8 +9,8 @@ from portico_kit.errors import ServiceError
 
 from ..auth import staff_page
 from ..calls import call
-from .billing_forms import (DOCS, PAYMENT_MODES, blank_rows, document_body, form_from_document, payment_body,
-                            rows_errors, rows_from_document, rows_from_form)
+from .billing_forms import (DOCS, MAX_ROWS, PAYMENT_MODES, blank_rows, document_body, form_from_document,
+                            payment_body, rows_errors, rows_from_document, rows_from_form)
 from .filters import money
 from .forms import field_errors
 from .panels import customer_panel
@@ -67,7 +67,7 @@ def document_list(doc_type):
 
 def document_form(doc_type, document=None):
     """New (document is None) or edit; "Add line" re-renders with one more row."""
-    doc, form, errors = DOCS[doc_type], {}, {}
+    doc, errors = DOCS[doc_type], {}
     if document:
         form, rows = form_from_document(document, doc), rows_from_document(document)
     else:
@@ -75,7 +75,7 @@ def document_form(doc_type, document=None):
     if request.method == "POST":
         form, rows = request.form, rows_from_form(request.form)
         if request.form.get("action") == "add_line":
-            rows.append(dict.fromkeys(rows[0], ""))
+            rows = rows + [dict.fromkeys(rows[0], "")] if len(rows) < MAX_ROWS else rows
         else:
             body, row_of = document_body(request.form, doc)
             try:
