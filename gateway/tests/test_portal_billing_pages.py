@@ -132,7 +132,8 @@ def test_forward_calls_the_service(customer, rpc):
     response = customer.post("/portal/acme/quotes/qt-1/forward", data={"csrf_token": customer.token,
                                                                        "name": "Eve", "email": "eve@x.test"})
     assert response.status_code == 302
-    assert rpc.called("billing", "forward_document")[-1][1:] == ("quote", "qt-1", {"name": "Eve", "email": "eve@x.test"})
+    assert rpc.called("billing", "forward_document")[-1][1:] == ("quote", "qt-1",
+                                                                  {"name": "Eve", "email": "eve@x.test"})
 
 
 def test_accept_and_decline_a_quote(customer, rpc):

@@ -17,7 +17,8 @@ def csrf_token(client, path):
 def staff(client, rpc):
     """A signed-in staff client with the billing answers the pages need."""
     rpc.on("accounts", "login", {"token": "good"})
-    client.post("/app/login", data={"email": "o@a.test", "password": "x", "csrf_token": csrf_token(client, "/app/login")})
+    client.post("/app/login", data={"email": "o@a.test", "password": "x",
+                                    "csrf_token": csrf_token(client, "/app/login")})
     rpc.on("customers", "list_customers", lambda *a: listing(CUSTOMER))
     rpc.on("customers", "get_customer", lambda actor, cid: dict(CUSTOMER, id=cid) if cid.startswith("cu-") else _gone())
     rpc.on("billing", "list_invoices", lambda *a: listing(INVOICE))
@@ -136,7 +137,8 @@ def test_comment_is_added_and_an_empty_one_is_refused_next_to_the_field(staff, r
         raise Invalid(fields={"text": "Shorter than minimum length 1."})
     rpc.on("billing", "add_comment", refuse)
     response = staff.post("/app/invoices/inv-1/comments", data={"csrf_token": staff.token, "text": ""})
-    assert response.status_code == 422 and 'id="comment-text-error">Shorter than minimum' in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="comment-text-error">Shorter than minimum' in response.get_data(as_text=True)
 
 
 def test_record_payment_defaults_to_the_balance_and_offers_a_review_only_when_enabled(staff, rpc):
@@ -176,8 +178,8 @@ def test_quote_page_shows_the_decline_reason_and_convert_goes_to_the_invoice(sta
 
 def test_print_view_has_both_addresses_and_the_print_stylesheet(staff, rpc):
     rpc.on("customers", "get_customer", lambda actor, cid: CUSTOMER)
-    rpc.on("accounts", "get_organization", lambda actor: {"name": "Acme", "address": {"street": "9 Main Rd",
-                                                                                      "city": "Paris", "country": "FR"}})
+    address = {"street": "9 Main Rd", "city": "Paris", "country": "FR"}
+    rpc.on("accounts", "get_organization", lambda actor: {"name": "Acme", "address": address})
     html = staff.get("/app/invoices/inv-1/print").get_data(as_text=True)
     assert "print.css" in html and "9 Main Rd" in html and "1 Bread St" in html and "INV-000001" in html
 

@@ -57,10 +57,11 @@ def edit_project(project_id):
 
 
 def project_page(project_id, entry_form=None, entry_errors=None):
+    entry_form = entry_form or {"billable": "on", "date": today_in(g.actor.get("org_timezone")).isoformat()}
     project = call("billing", "get_project", g.actor, project_id)
     entries = call("billing", "list_time_entries", g.actor, project_id)
     return render_template("staff/billing/project.html", project=project, entries=entries,
-                           entry_form=entry_form or {"billable": "on", "date": today_in(g.actor.get("org_timezone")).isoformat()}, entry_errors=entry_errors or {}), \
+                           entry_form=entry_form, entry_errors=entry_errors or {}), \
         422 if entry_errors else 200
 
 
