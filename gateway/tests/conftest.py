@@ -1,9 +1,14 @@
+import sys
+from pathlib import Path
+
 import pytest
 
 from portico_kit.errors import ServiceUnavailable
 
 from gateway.app import create_app
 from gateway.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).parent))  # shared sample data (billing_samples.py) under --import-mode=importlib
 
 STAFF = {"kind": "staff", "org_id": "org-1", "user_id": "u-1", "name": "Olive", "email": "olive@acme.test",
          "org_name": "Acme", "org_timezone": "UTC", "org_currency": "EUR"}

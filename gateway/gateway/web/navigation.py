@@ -4,7 +4,7 @@ registered), so each area adds its pages without touching the layouts.
 Portal entries may name a feature (GET .../me portal.features): hidden when the organization
 turned it off.
 """
-from flask import current_app, request
+from flask import current_app, request, url_for
 
 STAFF_NAV = [
     ("Customers", "staff_customers.customers"),
@@ -64,7 +64,15 @@ def is_current(endpoint):
         return current in {e for _, e in SETTINGS_NAV} or current.split(".")[0] in {
             e.split(".")[0] for _, e in SETTINGS_NAV[1:]}
     area = endpoint.split(".")[0]
-    return area not in ("staff", "portal_pages") and current.split(".")[0] == area
+    if area in ("staff", "portal_pages") or current.split(".")[0] != area:
+        return False
+    siblings = {e for _, e, *_ in STAFF_NAV + PORTAL_NAV if e.split(".")[0] == area}
+    if len(siblings) == 1:
+        return True
+    # One area, several entries (billing: invoices, quotes ...): the entry whose address the page is under.
+    args = {"portal_name": request.view_args["portal_name"]} if "portal_name" in (request.view_args or {}) else {}
+    base = url_for(endpoint, **args)
+    return request.path == base or request.path.startswith(base.rstrip("/") + "/")
 
 
 def register(app):

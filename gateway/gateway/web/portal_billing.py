@@ -1,0 +1,230 @@
+"""Portal pages for the customer's invoices, quotes, payments and projects.
+
+Every call carries the customer actor, so billing shows only this customer's sent documents; the
+pages never decide that themselves. Forms post to their own routes and, when the service refuses,
+the document page is shown again with the message next to the form that caused it.
+"""
+import uuid
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from portico_kit.errors import Forbidden, ServiceError
+
+from ..auth import portal_page
+from ..calls import call
+from .billing_forms import DOCS, card_errors, card_payment
+from .filters import money
+from .forms import field_errors
+from .panels import portal_home_panel
+
+bp = Blueprint("portal_billing", __name__, url_prefix="/portal/<portal_name>")
+PER_PAGE = 25
+
+
+def page_number():
+    try:
+        return max(int(request.args.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+def user_error(exc):
+    return exc.status < 500 and exc.status != 404
+
+
+def features():
+    return g.portal["portal"]["features"]
+
+
+def render(template, **context):
+    return render_template(template, portal=g.portal["portal"], **context)
+
+
+def document_url(doc_type, document_id, anchor=""):
+    return url_for(f"portal_billing.{doc_type}", portal_name=g.portal["portal"]["name"],
+                   **{f"{doc_type}_id": document_id}) + anchor
+
+
+# -- invoices and quotes ---------------------------------------------------------------------------
+
+def document_list(doc_type):
+    doc = DOCS[doc_type]
+    status = request.args.get("status") if request.args.get("status") in doc["statuses"] else ""
+    result = call("billing", f"list_{doc['plural']}", g.actor, None, status or None, None, page_number(), PER_PAGE)
+    return render("portal/billing/documents.html", doc=doc, result=result, status=status)
+
+
+def document_page(doc_type, document_id, errors=None, form=None, status=200):
+    """The document with its forms; `errors`/`form` are keyed by form ("pay", "comment", ...)."""
+    document = call("billing", f"get_{doc_type}", g.actor, document_id)
+    comments = call("billing", "list_comments", g.actor, doc_type, document_id)
+    # A new key per rendered Pay form: a double submit of this form charges once, a later retry
+    # (another card after a decline) is a new attempt.
+    return render("portal/billing/document.html", doc=DOCS[doc_type], document=document, comments=comments,
+                  errors=errors or {}, form=form or {}, idempotency_key=str(uuid.uuid4()),
+                  forwarding=features().get("forwarding")), status
+
+
+def refused(doc_type, document_id, form_name, exc):
+    """Show the document again with the service's refusal next to the form that was sent."""
+    if not user_error(exc):
+        raise exc
+    errors = field_errors(exc)
+    if form_name == "pay":
+        errors = card_errors(errors)
+    return document_page(doc_type, document_id, {form_name: errors}, {form_name: request.form}, exc.status)
+
+
+def document_comment(doc_type, document_id):
+    try:
+        call("billing", "add_comment", g.actor, doc_type, document_id, {"text": request.form.get("text", "").strip()})
+    except ServiceError as exc:
+        return refused(doc_type, document_id, "comment", exc)
+    flash("Your comment was sent.")
+    return redirect(document_url(doc_type, document_id, "#comments"))
+
+
+def document_forward(doc_type, document_id):
+    if not features().get("forwarding"):
+        raise Forbidden(code="forwarding_disabled", message="Forwarding documents is turned off.")
+    data = {"name": request.form.get("name", "").strip(), "email": request.form.get("email", "").strip()}
+    try:
+        result = call("billing", "forward_document", g.actor, doc_type, document_id, data)
+    except ServiceError as exc:
+        return refused(doc_type, document_id, "forward", exc)
+    recipient = result["recipient"]
+    flash(f"{DOCS[doc_type]['label']} forwarded to {recipient['name']} ({recipient['email']}).")
+    return redirect(document_url(doc_type, document_id))
+
+
+def document_print(doc_type, document_id):
+    document = call("billing", f"get_{doc_type}", g.actor, document_id)
+    customer = call("customers", "get_customer", g.actor, g.actor["customer_id"])
+    return render_template("billing/print.html", doc=DOCS[doc_type], document=document, customer=customer,
+                           organization={"name": g.portal["portal"]["organization_name"]},
+                           back_url=document_url(doc_type, document_id))
+
+
+@bp.get("/invoices")
+@portal_page
+def invoices(portal_name):
+    return document_list("invoice")
+
+
+@bp.get("/invoices/<invoice_id>")
+@portal_page
+def invoice(portal_name, invoice_id):
+    return document_page("invoice", invoice_id)
+
+
+@bp.post("/invoices/<invoice_id>/pay")
+@portal_page
+def pay(portal_name, invoice_id):
+    key = request.form.get("idempotency_key", "").strip()
+    if not key:  # a form rendered by us always has one; without it a retry could charge twice
+        return document_page("invoice", invoice_id, {"pay": {"_form": "Please reload the page and pay again."}},
+                             {"pay": request.form}, 400)
+    try:
+        payment = call("billing", "pay_invoice", g.actor, invoice_id, card_payment(request.form), key)
+    except ServiceError as exc:
+        return refused("invoice", invoice_id, "pay", exc)
+    flash(f"Thank you! Your payment of {money(payment['amount'], payment['currency'])} was received.")
+    return redirect(document_url("invoice", invoice_id))
+
+
+@bp.post("/invoices/<invoice_id>/comments")
+@portal_page
+def invoice_comment(portal_name, invoice_id):
+    return document_comment("invoice", invoice_id)
+
+
+@bp.post("/invoices/<invoice_id>/forward")
+@portal_page
+def forward_invoice(portal_name, invoice_id):
+    return document_forward("invoice", invoice_id)
+
+
+@bp.get("/invoices/<invoice_id>/print")
+@portal_page
+def print_invoice(portal_name, invoice_id):
+    return document_print("invoice", invoice_id)
+
+
+@bp.get("/quotes")
+@portal_page
+def quotes(portal_name):
+    return document_list("quote")
+
+
+@bp.get("/quotes/<quote_id>")
+@portal_page
+def quote(portal_name, quote_id):
+    return document_page("quote", quote_id)
+
+
+@bp.post("/quotes/<quote_id>/<decision>")
+@portal_page
+def decide_quote(portal_name, quote_id, decision):
+    if decision not in ("accept", "decline"):
+        return redirect(document_url("quote", quote_id))
+    data = {"reason": request.form.get("reason", "").strip()} if decision == "decline" else {}
+    try:
+        call("billing", f"{decision}_quote", g.actor, quote_id, data)
+    except ServiceError as exc:
+        return refused("quote", quote_id, "decide", exc)
+    flash("Quote accepted. Thank you!" if decision == "accept" else "Quote declined.")
+    return redirect(document_url("quote", quote_id))
+
+
+@bp.post("/quotes/<quote_id>/comments")
+@portal_page
+def quote_comment(portal_name, quote_id):
+    return document_comment("quote", quote_id)
+
+
+@bp.post("/quotes/<quote_id>/forward")
+@portal_page
+def forward_quote(portal_name, quote_id):
+    return document_forward("quote", quote_id)
+
+
+@bp.get("/quotes/<quote_id>/print")
+@portal_page
+def print_quote(portal_name, quote_id):
+    return document_print("quote", quote_id)
+
+
+# -- payments and projects ------------------------------------------------------------------------
+
+@bp.get("/payments")
+@portal_page
+def payments(portal_name):
+    result = call("billing", "list_payments", g.actor, None, None, page_number(), PER_PAGE)
+    return render("portal/billing/payments.html", result=result)
+
+
+def require_projects():
+    if not features().get("projects"):
+        raise Forbidden(code="projects_hidden", message="Projects are not shown in this portal.")
+
+
+@bp.get("/projects")
+@portal_page
+def projects(portal_name):
+    require_projects()
+    result = call("billing", "list_projects", g.actor, None, page_number(), PER_PAGE)
+    return render("portal/billing/projects.html", result=result)
+
+
+@bp.get("/projects/<project_id>")
+@portal_page
+def project(portal_name, project_id):
+    require_projects()
+    item = call("billing", "get_project", g.actor, project_id)
+    entries = call("billing", "list_time_entries", g.actor, project_id)
+    return render("portal/billing/project.html", project=item, entries=entries)
+
+
+@portal_home_panel("portal/billing/home_panel.html", order=20)
+def billing_panel(actor, portal):
+    return {"summary": call("billing", "customer_summary", actor)}
