@@ -32,7 +32,10 @@ class CommentsMixin:
                           author_id=author_id)
         self.db.add(comment)
         self.db.flush()
-        self.events(events.COMMENT_ADDED, events.comment_payload(doc_type, doc, comment, today(actor)),
-                    actor=public(actor))
+        if doc.sent_at is not None:
+            # on a draft it is a note among staff: the customer must not be emailed about a document
+            # it cannot open (notifications emails the customer about staff comments)
+            self.events(events.COMMENT_ADDED, events.comment_payload(doc_type, doc, comment, today(actor)),
+                        actor=public(actor))
         self.db.commit()
         return comment_dict(comment)

@@ -135,8 +135,8 @@ class PaymentsMixin:
             raise error
 
         attempt = self._locked_attempt(attempt_id)
-        if attempt.status == "succeeded":  # a resumed attempt raced the original: it already wrote
-            return payment_dict(self.db.get(Payment, attempt.payment_id))
+        if attempt.status != "pending":  # a resumed attempt raced the original, which finished first
+            return self._answer(attempt)
         try:
             # the balance may have moved while the card was charged (another payment, a void, a delete)
             invoice = self._invoice(actor, attempt.invoice_id, lock=True)
@@ -221,6 +221,10 @@ class PaymentsMixin:
         if attempt.status == "pending":
             raise Conflict(code="payment_in_progress",
                            message="This payment is still being processed; try again in a moment.")
+        return self._answer(attempt)
+
+    def _answer(self, attempt):
+        """A finished attempt's answer: its payment, or the error it ended with."""
         if attempt.status == "failed":
             error_class = ERRORS_BY_STATUS.get(attempt.error_status, PaymentRequired)
             raise error_class(code=attempt.error_code, message=attempt.error_message)

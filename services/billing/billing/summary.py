@@ -1,13 +1,14 @@
 """What a customer owes and has open (staff customer page, portal home); what billing holds for a
 customer (customers refuses to delete one that has any)."""
+import logging
 from collections import defaultdict
 from decimal import Decimal
 
 from nameko.rpc import rpc
 from sqlalchemy import func, select
 
-from portico_kit.actors import require_staff
-from portico_kit.errors import Invalid
+from portico_kit.actors import require_staff, system_actor
+from portico_kit.errors import Invalid, NotFound, ServiceError
 
 from . import money
 from .documents import viewer, visible
@@ -15,6 +16,7 @@ from .models import Invoice, Payment, Project, Quote
 from .schemas import invoice_dict, quote_dict
 from .status import invoice_status, quote_status, today
 
+log = logging.getLogger(__name__)
 RECENT = 10
 
 
@@ -48,6 +50,8 @@ class SummaryMixin:
         # the main currency: the one most owed in (else of the latest document)
         currency = (max(balances, key=lambda c: (balances[c], c)) if balances
                     else (invoices[0].currency if invoices else quotes[0].currency if quotes else None))
+        if currency is None:
+            currency = self._fallback_currency(org_id, own_customer)
         recent = sorted(
             [("invoice", i, invoice_status(i, day)) for i in invoices] +
             [("quote", q, quote_status(q, day)) for q in quotes],
@@ -77,3 +81,18 @@ class SummaryMixin:
                 model.org_id == org_id, model.customer_id == customer_id))
         return {"invoices": count(Invoice), "quotes": count(Quote), "payments": count(Payment),
                 "projects": count(Project)}
+
+    def _fallback_currency(self, org_id, customer_id):
+        """No documents yet: the currency the customer would be billed in (None if that cannot be
+        asked right now: an empty summary is still worth showing)."""
+        self.db.rollback()  # no connection held while asking customers and accounts
+        actor = system_actor(org_id)
+        try:
+            try:
+                customer = self.customers.get_customer(actor, customer_id)
+            except NotFound:
+                customer = {}
+            return self._default_currency(actor, customer)
+        except ServiceError:
+            log.warning("customer_summary: no currency for customer %s", customer_id, exc_info=True)
+            return None

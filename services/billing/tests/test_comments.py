@@ -40,3 +40,6 @@ def test_comment_rules(system):
     with pytest.raises(NotFound):
         system.billing.add_comment(system.me, "invoice", quote["id"], {"text": "wrong type"})
     assert system.billing.add_comment(system.staff, "quote", draft["id"], {"text": "internal"})["text"] == "internal"
+    system.billing.add_comment(system.staff, "quote", quote["id"], {"text": "public"})
+    [event] = events_of(system.received, "comment_added")  # none for the draft's note
+    assert event["data"]["comment"]["text"] == "public"

@@ -122,3 +122,17 @@ def test_through_the_service_partial_payments_settle_exactly(system, rate, fract
         system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": invoice["id"],
                                                      "amount": money.fmt(total - paid + Decimal("0.01")),
                                                      "mode": "cash"})
+
+
+@given(st.one_of(st.text(max_size=50), st.floats(allow_nan=True, allow_infinity=True), st.integers(),
+                 st.booleans(), st.none(), st.decimals(allow_nan=True, allow_infinity=True)))
+def test_parsing_anything_gives_a_valid_amount_or_a_value_error(value):
+    """Whatever a client sends, the answer is a storable amount or a clear refusal, never a crash."""
+    try:
+        amount = money.parse_money(value)
+    except ValueError as exc:
+        assert str(exc)
+        return
+    assert amount.is_finite() and Decimal(0) <= amount <= money.MAX_MONEY
+    assert amount.as_tuple().exponent == -2
+    assert not isinstance(value, bool)

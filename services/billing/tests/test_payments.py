@@ -278,7 +278,8 @@ def test_a_recent_pending_attempt_is_waited_for_then_in_progress(make_system):
     assert err.value.code == "payment_in_progress" and charges(system) == []
 
 
-def test_a_stale_attempt_is_resumed_by_a_retry_and_charged_once(system):
+def test_a_stale_attempt_is_resumed_by_a_retry_and_charged_once(make_system, db_url):
+    system = make_system(db_url=db_url)
     invoice = new_invoice(system)
     attempt_id = _stale_attempt(system, invoice, "key-crash")
     # the crashed worker had charged the card already: the processor knows the charge by its key

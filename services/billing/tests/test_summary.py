@@ -31,7 +31,10 @@ def test_customer_summary_for_staff_and_customer(system):
     with pytest.raises(Invalid):
         system.billing.customer_summary(system.staff)
     empty = system.billing.customer_summary(system.neighbour)
-    assert empty["balance_due"] == "0.00" and empty["recent"] == [] and empty["currency"] is None
+    assert empty["balance_due"] == "0.00" and empty["recent"] == [] and empty["currency"] == "USD"
+    system.state["organizations"]["org-1"] = "CHF"
+    assert system.billing.customer_summary(system.neighbour)["currency"] == "CHF"
+    assert system.billing.customer_summary(system.staff, "nobody")["currency"] == "CHF"
 
 
 def test_count_customer_documents(system):
