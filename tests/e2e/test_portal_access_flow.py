@@ -100,7 +100,7 @@ def test_per_contact_disable_stops_that_contacts_login_only(api, new_org, mail, 
 def test_portal_password_reset_through_the_emailed_link(api, new_org, mail, unique):
     token = new_org("Forgetful Co")["token"]
     email = f"fred-{unique}@reset.test"
-    customer = api.create_customer(token, display_name=f"Fred {unique}", email=email, enable_portal=True)
+    api.create_customer(token, display_name=f"Fred {unique}", email=email, enable_portal=True)
     old_session = api.accept_invitation(invite_link(body_text(mail.wait_for(email)[0])))
     portal_name = api.portal_settings(token)["portal_name"]
     base = f"/portal/{portal_name}/api/v1/password-reset"

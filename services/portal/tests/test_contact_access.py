@@ -25,7 +25,8 @@ def statuses(portal, customer_id):
 
 
 def test_enable_for_chosen_contacts_invites_only_them(system, book, received):
-    portal, (customer, bob, ann) = system["portal"], book
+    portal = system["portal"]
+    customer, bob, ann = book
     result = portal.enable_portal(STAFF, customer["id"], [ann["id"]])
     assert result["invited"] == ["ann@bikes.test"]
     [event] = wait_for(received, INVITED)
@@ -42,7 +43,8 @@ def test_enable_for_chosen_contacts_invites_only_them(system, book, received):
 
 
 def test_enable_with_unknown_or_malformed_contact_ids_is_refused(system, book):
-    portal, (customer, bob, ann) = system["portal"], book
+    portal = system["portal"]
+    customer, bob, ann = book
     with pytest.raises(Invalid) as err:
         portal.enable_portal(STAFF, customer["id"], ["no-such-contact"])
     assert "contact_ids" in err.value.fields
@@ -63,7 +65,8 @@ def test_chosen_contacts_without_email_are_refused(system):
 
 
 def test_resend_to_chosen_contacts_replaces_their_link_only(system, book, received):
-    portal, (customer, bob, ann) = system["portal"], book
+    portal = system["portal"]
+    customer, bob, ann = book
     name = portal.get_preferences(STAFF)["portal_name"]
     portal.enable_portal(STAFF, customer["id"])
     wait_for(received, INVITED, 2)
@@ -79,7 +82,8 @@ def test_resend_to_chosen_contacts_replaces_their_link_only(system, book, receiv
 
 
 def test_expired_invitation_is_gone_until_staff_resend(system, book, received):
-    portal, (customer, bob, ann) = system["portal"], book
+    portal = system["portal"]
+    customer, bob, ann = book
     name = portal.get_preferences(STAFF)["portal_name"]
     portal.enable_portal(STAFF, customer["id"], [ann["id"]])
     old = last_token(received, INVITED)
@@ -101,7 +105,8 @@ def test_expired_invitation_is_gone_until_staff_resend(system, book, received):
 
 
 def test_disable_one_contact_ends_its_sessions_and_login_only(system, book, received):
-    portal, (customer, bob, ann) = system["portal"], book
+    portal = system["portal"]
+    customer, bob, ann = book
     name = portal.get_preferences(STAFF)["portal_name"]
     portal.enable_portal(STAFF, customer["id"])
     wait_for(received, INVITED, 2)
@@ -132,7 +137,8 @@ def test_disable_one_contact_ends_its_sessions_and_login_only(system, book, rece
 
 
 def test_disable_an_invited_contact_revokes_the_invitation_and_enable_sends_a_new_one(system, book, received):
-    portal, (customer, bob, ann) = system["portal"], book
+    portal = system["portal"]
+    customer, bob, ann = book
     name = portal.get_preferences(STAFF)["portal_name"]
     portal.enable_portal(STAFF, customer["id"], [ann["id"]])
     old = last_token(received, INVITED)
@@ -144,14 +150,16 @@ def test_disable_an_invited_contact_revokes_the_invitation_and_enable_sends_a_ne
 
 
 def test_enable_contact_never_invited_invites_it(system, book, received):
-    portal, (customer, bob, ann) = system["portal"], book
+    portal = system["portal"]
+    customer, bob, ann = book
     portal.enable_portal(STAFF, customer["id"], [bob["id"]])
     result = portal.enable_contact(STAFF, customer["id"], ann["id"])
     assert result["invited"] == ["ann@bikes.test"] and result["contact"]["status"] == "invited"
 
 
 def test_per_contact_routes_check_the_customer(system, book):
-    portal, (customer, bob, ann) = system["portal"], book
+    portal = system["portal"]
+    customer, bob, ann = book
     with pytest.raises(Conflict):  # portal not enabled yet
         portal.enable_contact(STAFF, customer["id"], ann["id"])
     portal.enable_portal(STAFF, customer["id"], [bob["id"]])
@@ -165,7 +173,8 @@ def test_per_contact_routes_check_the_customer(system, book):
 
 
 def test_other_organizations_get_not_found_everywhere(system, book):
-    portal, (customer, bob, ann) = system["portal"], book
+    portal = system["portal"]
+    customer, bob, ann = book
     portal.enable_portal(STAFF, customer["id"])
     calls = [lambda: portal.enable_portal(OTHER, customer["id"], [ann["id"]]),
              lambda: portal.resend_invitations(OTHER, customer["id"], None),

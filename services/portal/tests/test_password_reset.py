@@ -32,7 +32,8 @@ def active(system, received):
 
 
 def test_reset_event_carries_what_the_catalogue_says(system, active, received):
-    portal, (name, customer, bob, ann, session) = system["portal"], active
+    portal = system["portal"]
+    name, customer, bob, ann, session = active
     assert portal.request_password_reset(name, {"email": "Bob@Bikes.test"}) == {"accepted": True}
     [event] = wait_for(received, RESET)
     url = f"http://localhost:8000/portal/{name}"
@@ -47,7 +48,8 @@ def test_reset_event_carries_what_the_catalogue_says(system, active, received):
 
 
 def test_reset_sets_the_password_signs_in_and_ends_other_sessions(system, active, received):
-    portal, (name, customer, bob, ann, session) = system["portal"], active
+    portal = system["portal"]
+    name, customer, bob, ann, session = active
     ann_session = portal.login(name, {"email": "ann@bikes.test", "password": "old password"})["token"]
     portal.request_password_reset(name, {"email": "bob@bikes.test"})
     token = last_token(received, RESET)
@@ -82,7 +84,8 @@ def test_invited_contact_can_set_a_password_by_reset(system, received):
 
 
 def test_unknown_disabled_or_other_portal_emails_answer_the_same_and_send_nothing(system, active, received):
-    portal, (name, customer, bob, ann, session) = system["portal"], active
+    portal = system["portal"]
+    name, customer, bob, ann, session = active
     portal.disable_contact(STAFF, customer["id"], ann["id"])
     other_name = portal.get_preferences(OTHER)["portal_name"]
     for portal_name, email in ((name, "nobody@bikes.test"), (name, "ann@bikes.test"),
@@ -95,7 +98,8 @@ def test_unknown_disabled_or_other_portal_emails_answer_the_same_and_send_nothin
 
 
 def test_a_link_stops_working_when_access_is_turned_off(system, active, received):
-    portal, (name, customer, bob, ann, session) = system["portal"], active
+    portal = system["portal"]
+    name, customer, bob, ann, session = active
     portal.request_password_reset(name, {"email": "ann@bikes.test"})
     token = last_token(received, RESET)
     portal.disable_contact(STAFF, customer["id"], ann["id"])
@@ -109,7 +113,8 @@ def test_a_link_stops_working_when_access_is_turned_off(system, active, received
 
 
 def test_expired_link_says_so(system, active, received):
-    portal, (name, customer, bob, ann, session) = system["portal"], active
+    portal = system["portal"]
+    name, customer, bob, ann, session = active
     portal.request_password_reset(name, {"email": "bob@bikes.test"})
     token = last_token(received, RESET)
     engine = create_engine(system["config"]["DATABASE_URL"])
@@ -124,7 +129,8 @@ def test_expired_link_says_so(system, active, received):
 
 
 def test_a_link_works_only_on_its_own_portal(system, active, received):
-    portal, (name, customer, bob, ann, session) = system["portal"], active
+    portal = system["portal"]
+    name, customer, bob, ann, session = active
     portal.request_password_reset(name, {"email": "bob@bikes.test"})
     token = last_token(received, RESET)
     with pytest.raises(NotFound):
@@ -134,7 +140,8 @@ def test_a_link_works_only_on_its_own_portal(system, active, received):
 
 
 def test_bad_input_is_refused(system, active):
-    portal, (name, customer, bob, ann, session) = system["portal"], active
+    portal = system["portal"]
+    name, customer, bob, ann, session = active
     for body in ({"email": "not-an-email"}, {"email": ["a@b.test"]}, {}, {"email": "a@b.test", "x": 1}, "a@b.test"):
         with pytest.raises(Invalid):
             portal.request_password_reset(name, body)
@@ -146,7 +153,8 @@ def test_bad_input_is_refused(system, active):
 
 
 def test_requests_are_throttled_per_email_known_or_not(system, active):
-    portal, (name, customer, bob, ann, session) = system["portal"], active
+    portal = system["portal"]
+    name, customer, bob, ann, session = active
     for email in ("bob@bikes.test", "nobody@bikes.test"):
         for _ in range(RESET_THROTTLE.limit):
             portal.request_password_reset(name, {"email": email})
