@@ -15,7 +15,7 @@ from portico_kit.validation import load
 
 from . import events
 from .models import Invitation, LoginFailure, PasswordReset, PortalAccess, PortalContact, PortalSession
-from .schemas import PasswordResetRequestSchema, PasswordResetSchema, portal_url
+from .schemas import DISABLED_MESSAGE, PasswordResetRequestSchema, PasswordResetSchema, portal_url
 
 RESET_TTL = timedelta(minutes=config.env_float("PASSWORD_RESET_TTL_MINUTES", 60))
 # per portal and email, known or not, so the 429 itself tells nothing
@@ -62,7 +62,7 @@ class PasswordResets:
         reset, contact = self._reset(prefs, token)
         access = self.db.get(PortalAccess, contact.customer_id)
         if access is None or not access.enabled or contact.disabled_at is not None:
-            raise Forbidden(code="portal_disabled", message=self.DISABLED_MESSAGE)
+            raise Forbidden(code="portal_disabled", message=DISABLED_MESSAGE)
         now = utcnow()
         contact.password_hash = hash_password(password)
         contact.activated_at = contact.activated_at or now  # the link proved the address, as an invitation does

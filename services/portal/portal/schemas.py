@@ -67,6 +67,9 @@ def portal_public(prefs):
             "banner_message": prefs.banner_message or "", "features": features(prefs)}
 
 
+DISABLED_MESSAGE = "Portal access has been turned off for your account. Please contact the business."
+
+
 def contact_status(contact):
     if contact.disabled_at:
         return "disabled"

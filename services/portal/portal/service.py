@@ -23,8 +23,9 @@ from .contact_access import ContactAccess
 from .models import (Invitation, LoginFailure, OutboxEvent, PasswordReset, PortalAccess, PortalContact,
                      PortalPreferences, PortalSession)
 from .password_reset import RESET_THROTTLE, PasswordResets
-from .schemas import (FLAGS, AcceptInvitationSchema, ContactIdsSchema, LoginSchema, PreferencesSchema,
-                      features, portal_contact_dict, portal_public, portal_url, preferences_dict)
+from .schemas import (DISABLED_MESSAGE, FLAGS, AcceptInvitationSchema, ContactIdsSchema, LoginSchema,
+                      PreferencesSchema, features, portal_contact_dict, portal_public, portal_url,
+                      preferences_dict)
 
 # INVITATION_TTL_DAYS is the documented name; PORTAL_INVITATION_TTL_DAYS the older one, still honoured
 INVITATION_TTL = timedelta(days=config.env_float(
@@ -33,13 +34,11 @@ SESSION_TTL = timedelta(hours=config.env_float("PORTAL_SESSION_TTL_HOURS", 24 * 
 MAX_FAILURES = config.env_int("LOGIN_MAX_FAILURES", 10)
 LOGIN_THROTTLE = Throttle(LoginFailure, "login", MAX_FAILURES, 15,
                           "Too many failed sign-ins; try again in 15 minutes.")
-DISABLED_MESSAGE = "Portal access has been turned off for your account. Please contact the business."
 
 
 class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, ActivityLog, ContactAccess,
                     PasswordResets):
     name = "portal"
-    DISABLED_MESSAGE = DISABLED_MESSAGE
 
     db = Database()
     events = OutboxDispatcher(OutboxEvent)
