@@ -122,4 +122,6 @@ def disable_portal(customer_id):
 @bp.post("/<customer_id>/portal/invite")
 @staff_api
 def resend_invitations(customer_id):
-    return jsonify(call("portal", "resend_invitations", g.actor, customer_id))
+    from .customer_portal_access import contact_ids_of  # the per-contact portal routes live there
+    contact_ids = contact_ids_of(json_body(allow_empty=True))
+    return jsonify(call("portal", "resend_invitations", g.actor, customer_id, contact_ids))

@@ -1,4 +1,6 @@
-"""Staff pages for the customer book: list, create (with portal access), detail, portal actions."""
+"""Staff pages for the customer book: list, create (with portal access), detail.
+
+The portal access actions of the customer page are in staff_portal_access.py."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from portico_kit.errors import ServiceError
@@ -65,26 +67,3 @@ def customer(customer_id):
     statuses = {c["contact_id"]: c for c in access["contacts"]}
     return render_template("staff/customer.html", customer=record, access=access, statuses=statuses,
                            panels=render_panels(CUSTOMER_PANELS, g.actor, record))
-
-
-@bp.post("/customers/<customer_id>/portal/<action>")
-@staff_page
-def customer_portal(customer_id, action):
-    methods = {"enable": "enable_portal", "disable": "disable_portal", "invite": "resend_invitations"}
-    if action not in methods:
-        return redirect(url_for("staff_customers.customer", customer_id=customer_id))
-    args = (g.actor, customer_id, None) if action == "enable" else (g.actor, customer_id)
-    try:
-        result = call("portal", methods[action], *args)
-    except ServiceError as exc:
-        if exc.status >= 500 or exc.status == 404:
-            raise
-        flash(exc.message, "error")
-    else:
-        if action == "disable":
-            flash("Portal access disabled. The customer's sessions have ended.")
-        elif result.get("invited"):
-            flash(f"Invitation sent to {', '.join(result['invited'])}.")
-        else:
-            flash("Portal access enabled. Everyone with an email has already signed in before.")
-    return redirect(url_for("staff_customers.customer", customer_id=customer_id))

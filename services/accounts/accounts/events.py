@@ -4,6 +4,7 @@ from .schemas import organization_dict
 ORGANIZATION_CREATED = "organization_created"
 ORGANIZATION_UPDATED = "organization_updated"
 USER_CREATED = "user_created"
+STAFF_PASSWORD_RESET_REQUESTED = "staff_password_reset_requested"
 
 
 def organization_payload(org):
@@ -13,3 +14,8 @@ def organization_payload(org):
 def user_payload(user):
     return {"user": {"id": user.id, "name": user.name, "email": user.email, "role": user.role}}
 
+
+def password_reset_payload(user, reset_url, expires_at):
+    return {"user": {"id": user.id, "name": user.name, "email": user.email},
+            "organization": {"id": user.organization.id, "name": user.organization.name},
+            "reset_url": reset_url, "expires_at": expires_at}

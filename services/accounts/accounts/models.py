@@ -59,13 +59,26 @@ class ApiToken(Base):
 
 
 class LoginFailure(Base):
-    """Failed sign-ins per email, for rate limiting (429) against password guessing."""
+    """Attempts per email, for rate limiting (429): failed sign-ins (kind "login", against password
+    guessing) and password-reset requests (kind "reset", against mail bombing). See portico_kit.throttle."""
     __tablename__ = "login_failures"
     __table_args__ = (Index("ix_login_failures_email_at", "email", "failed_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(10), default="login", server_default="login")
     email: Mapped[str] = mapped_column(String(254))
     failed_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PasswordReset(Base):
+    """A password-reset link sent by email: single use, expiring; only the token's hash is kept."""
+    __tablename__ = "password_resets"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
 
 
 class OutboxEvent(OutboxEventMixin, Base):

@@ -20,6 +20,14 @@ class LoginSchema(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(max=1024))
 
 
+class PasswordResetRequestSchema(StrictSchema):
+    email = EmailField(required=True)
+
+
+class PasswordResetSchema(StrictSchema):
+    password = password
+
+
 class OrganizationSchema(StrictSchema):
     name = text(200, allow_blank=False)
     email = EmailField(allow_none=True)

@@ -2,30 +2,33 @@ from datetime import timedelta
 
 from nameko.rpc import rpc
 from nameko.timer import timer
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit import config
 from portico_kit.actors import public, require_staff
 from portico_kit.db import Database
-from portico_kit.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+from portico_kit.errors import Conflict, NotFound, Unauthorized
 from portico_kit.health import HealthMixin
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.security import hash_password, new_token, token_hash, verify_password
+from portico_kit.throttle import Throttle
 from portico_kit.timeutil import aware, utcnow
 from portico_kit.validation import load
 
 from . import events
-from .models import ApiToken, LoginFailure, Organization, OutboxEvent, User
+from .models import ApiToken, LoginFailure, Organization, OutboxEvent, PasswordReset, User
+from .password_reset import RESET_THROTTLE, PasswordResets
 from .schemas import LoginSchema, OrganizationSchema, SignupSchema, organization_dict, user_dict
 
 TOKEN_TTL = timedelta(hours=config.env_float("STAFF_TOKEN_TTL_HOURS", 24 * 30))
 MAX_FAILURES = config.env_int("LOGIN_MAX_FAILURES", 10)
-FAILURE_WINDOW = timedelta(minutes=15)
+LOGIN_THROTTLE = Throttle(LoginFailure, "login", MAX_FAILURES, 15,
+                          "Too many failed sign-ins; try again in 15 minutes.")
 TOUCH_EVERY = timedelta(minutes=1)  # how often last_used_at is written (not on every request)
 
 
-class AccountsService(HealthMixin, OutboxRelayMixin):
+class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets):
     name = "accounts"
 
     db = Database()
@@ -55,18 +58,13 @@ class AccountsService(HealthMixin, OutboxRelayMixin):
     def login(self, data):
         data = load(LoginSchema(), data)
         email = data["email"].strip().lower()
-        since = utcnow() - FAILURE_WINDOW
-        failures = self.db.scalar(select(func.count()).select_from(LoginFailure).where(
-            LoginFailure.email == email, LoginFailure.failed_at >= since))
-        if failures >= MAX_FAILURES:
-            raise TooManyRequests(code="too_many_attempts",
-                                  message="Too many failed sign-ins; try again in 15 minutes.")
+        LOGIN_THROTTLE.check(self.db, email=email)
         user = self.db.scalar(select(User).where(User.email == email))
         if not verify_password(user.password_hash if user else None, data["password"]):
-            self.db.add(LoginFailure(email=email))
+            LOGIN_THROTTLE.record(self.db, email=email)
             self.db.commit()
             raise Unauthorized(code="invalid_credentials", message="Email or password is wrong.")
-        self.db.execute(delete(LoginFailure).where(LoginFailure.email == email))
+        LOGIN_THROTTLE.clear(self.db, email=email)
         user.last_login_at = utcnow()
         token = self._issue_token(user)
         self.db.commit()
@@ -118,7 +116,9 @@ class AccountsService(HealthMixin, OutboxRelayMixin):
     def purge_expired(self):
         now = utcnow()
         self.db.execute(delete(ApiToken).where(ApiToken.expires_at < now))
-        self.db.execute(delete(LoginFailure).where(LoginFailure.failed_at < now - FAILURE_WINDOW))
+        self.db.execute(delete(PasswordReset).where(PasswordReset.expires_at < now))
+        LOGIN_THROTTLE.purge(self.db)
+        RESET_THROTTLE.purge(self.db)
         self.db.commit()
 
     # -- helpers -------------------------------------------------------------------------------

@@ -1,15 +1,17 @@
 """Events the portal publishes, and the ones it consumes from accounts and customers."""
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from portico_kit.messaging import first_delivery, on_event
 
-from .models import Invitation, PortalAccess, PortalContact, PortalSession, ProcessedEvent
+from .models import (Invitation, PasswordReset, PortalAccess, PortalContact, PortalSession,
+                     ProcessedEvent)
 
 PORTAL_ENABLED = "portal_enabled"
 PORTAL_DISABLED = "portal_disabled"
 PORTAL_INVITATION_CREATED = "portal_invitation_created"
 PORTAL_INVITATION_ACCEPTED = "portal_invitation_accepted"
 PORTAL_SIGNED_IN = "portal_signed_in"
+PORTAL_PASSWORD_RESET_REQUESTED = "portal_password_reset_requested"
 
 
 def invitation_payload(prefs, access, contact, invitation, invite_url, portal):
@@ -20,6 +22,16 @@ def invitation_payload(prefs, access, contact, invitation, invite_url, portal):
         "organization": {"id": prefs.org_id, "name": prefs.organization_name},
         "portal": {"name": prefs.portal_name, "url": portal["url"]},
         "invite_url": invite_url,
+    }
+
+
+def password_reset_payload(prefs, access, contact, url, reset_url, expires_at):
+    return {
+        "contact": {"id": contact.contact_id, "email": contact.email, "name": contact.name},
+        "customer": {"id": access.customer_id, "display_name": access.customer_name},
+        "organization": {"id": prefs.org_id, "name": prefs.organization_name},
+        "portal": {"name": prefs.portal_name, "url": url},
+        "reset_url": reset_url, "expires_at": expires_at,
     }
 
 
@@ -46,6 +58,8 @@ class EventHandlers:
             customer_id = event["data"]["customer"]["id"]
             self.db.execute(delete(PortalSession).where(PortalSession.customer_id == customer_id))
             self.db.execute(delete(Invitation).where(Invitation.customer_id == customer_id))
+            self.db.execute(delete(PasswordReset).where(PasswordReset.contact_id.in_(
+                select(PortalContact.contact_id).where(PortalContact.customer_id == customer_id))))
             self.db.execute(delete(PortalContact).where(PortalContact.customer_id == customer_id))
             self.db.execute(delete(PortalAccess).where(PortalAccess.customer_id == customer_id))
             self.db.commit()
@@ -72,6 +86,7 @@ class EventHandlers:
     def _remove_login(self, contact_id):
         self.db.execute(delete(PortalSession).where(PortalSession.contact_id == contact_id))
         self.db.execute(delete(Invitation).where(Invitation.contact_id == contact_id))
+        self.db.execute(delete(PasswordReset).where(PasswordReset.contact_id == contact_id))
         self.db.execute(delete(PortalContact).where(PortalContact.contact_id == contact_id))
 
 

@@ -57,6 +57,8 @@ class PortalContact(Base):
     invited_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
     activated_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+    # staff turned this one contact off; the customer's portal stays on for the others
+    disabled_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
 
 
 class Invitation(Base):
@@ -74,6 +76,18 @@ class Invitation(Base):
     revoked_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
 
 
+class PasswordReset(Base):
+    """A password-reset link sent to a portal contact: single use, expiring; only the hash is kept."""
+    __tablename__ = "password_resets"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(36))
+    contact_id: Mapped[str] = mapped_column(ForeignKey("portal_contacts.contact_id"), index=True)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+
+
 class PortalSession(Base):
     __tablename__ = "portal_sessions"
 
@@ -86,10 +100,13 @@ class PortalSession(Base):
 
 
 class LoginFailure(Base):
+    """Attempts per portal and email, for 429s: failed sign-ins (kind "login") and password-reset
+    requests (kind "reset"). See portico_kit.throttle."""
     __tablename__ = "login_failures"
     __table_args__ = (Index("ix_portal_login_failures", "org_id", "email", "failed_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(10), default="login", server_default="login")
     org_id: Mapped[str] = mapped_column(String(36))
     email: Mapped[str] = mapped_column(String(254))
     failed_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)

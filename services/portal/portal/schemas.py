@@ -1,8 +1,9 @@
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from portico_kit import config
+from portico_kit.security import MIN_PASSWORD_LENGTH
 from portico_kit.timeutil import iso
-from portico_kit.validation import StrictBoolean, StrictSchema, text
+from portico_kit.validation import EmailField, StrictBoolean, StrictSchema, text
 
 FLAGS = ("notify_staff_on_activity", "allow_forwarding", "notify_customer_on_comment",
          "reviews_enabled", "show_projects", "allow_profile_edit")
@@ -29,6 +30,20 @@ class LoginSchema(StrictSchema):
     password = fields.String(required=True)
 
 
+class PasswordResetRequestSchema(StrictSchema):
+    email = EmailField(required=True)
+
+
+class PasswordResetSchema(StrictSchema):
+    password = fields.String(required=True, validate=validate.Length(
+        min=MIN_PASSWORD_LENGTH, max=1024, error=f"Use at least {MIN_PASSWORD_LENGTH} characters."))
+
+
+class ContactIdsSchema(StrictSchema):
+    contact_ids = fields.List(fields.String(validate=validate.Length(min=1, max=36)),
+                              validate=validate.Length(max=500), allow_none=True)
+
+
 def portal_url(portal_name):
     return f"{config.public_url()}/portal/{portal_name}"
 
@@ -52,13 +67,21 @@ def portal_public(prefs):
             "banner_message": prefs.banner_message or "", "features": features(prefs)}
 
 
+DISABLED_MESSAGE = "Portal access has been turned off for your account. Please contact the business."
+
+
 def contact_status(contact):
+    if contact.disabled_at:
+        return "disabled"
     if contact.password_hash:
         return "active"
     return "invited" if contact.invited_at else "not_invited"
 
 
-def portal_contact_dict(contact):
+def portal_contact_dict(contact, invitation=None):
+    """`invitation`: the contact's open invitation, if any (staff see when it expires)."""
     return {"contact_id": contact.contact_id, "email": contact.email, "name": contact.name,
             "status": contact_status(contact), "invited_at": iso(contact.invited_at),
-            "activated_at": iso(contact.activated_at), "last_login_at": iso(contact.last_login_at)}
+            "invitation_expires_at": iso(invitation.expires_at) if invitation is not None else None,
+            "activated_at": iso(contact.activated_at), "last_login_at": iso(contact.last_login_at),
+            "disabled_at": iso(contact.disabled_at)}

@@ -2,35 +2,42 @@ from datetime import timedelta
 
 from nameko.rpc import rpc
 from nameko.timer import timer
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit import config
 from portico_kit.actors import org_of, public, require_staff
 from portico_kit.db import Database
-from portico_kit.errors import (Conflict, Forbidden, Gone, Invalid, NotFound, TooManyRequests,
-                                Unauthorized)
+from portico_kit.errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unauthorized
 from portico_kit.health import HealthMixin
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.rpc import TimedRpcProxy
 from portico_kit.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
+from portico_kit.throttle import Throttle
 from portico_kit.timeutil import aware, iso, utcnow
 from portico_kit.validation import load
 
 from . import events, names
 from .activity import ActivityLog
-from .models import (Invitation, LoginFailure, OutboxEvent, PortalAccess, PortalContact,
+from .contact_access import ContactAccess
+from .models import (Invitation, LoginFailure, OutboxEvent, PasswordReset, PortalAccess, PortalContact,
                      PortalPreferences, PortalSession)
-from .schemas import (FLAGS, AcceptInvitationSchema, LoginSchema, PreferencesSchema, features,
-                      portal_contact_dict, portal_public, portal_url, preferences_dict)
+from .password_reset import RESET_THROTTLE, PasswordResets
+from .schemas import (DISABLED_MESSAGE, FLAGS, AcceptInvitationSchema, ContactIdsSchema, LoginSchema,
+                      PreferencesSchema, features, portal_contact_dict, portal_public, portal_url,
+                      preferences_dict)
 
-INVITATION_TTL = timedelta(days=config.env_float("PORTAL_INVITATION_TTL_DAYS", 7))
+# INVITATION_TTL_DAYS is the documented name; PORTAL_INVITATION_TTL_DAYS the older one, still honoured
+INVITATION_TTL = timedelta(days=config.env_float(
+    "INVITATION_TTL_DAYS", config.env_float("PORTAL_INVITATION_TTL_DAYS", 7)))
 SESSION_TTL = timedelta(hours=config.env_float("PORTAL_SESSION_TTL_HOURS", 24 * 14))
 MAX_FAILURES = config.env_int("LOGIN_MAX_FAILURES", 10)
-FAILURE_WINDOW = timedelta(minutes=15)
+LOGIN_THROTTLE = Throttle(LoginFailure, "login", MAX_FAILURES, 15,
+                          "Too many failed sign-ins; try again in 15 minutes.")
 
 
-class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, ActivityLog):
+class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, ActivityLog, ContactAccess,
+                    PasswordResets):
     name = "portal"
 
     db = Database()
@@ -81,7 +88,10 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
 
     @rpc
     def enable_portal(self, actor, customer_id, contact_ids=None):
+        """All contacts with an email, or the chosen ones. Chosen contacts are enabled again if
+        staff had disabled them one by one; "all" leaves those disabled (reported in `skipped`)."""
         org_id = require_staff(actor)
+        contact_ids = load(ContactIdsSchema(), {"contact_ids": contact_ids})["contact_ids"] or None
         prefs = self._ensure_preferences(org_id, actor.get("org_name"))
         self.db.commit()  # release the connection before calling out (SQLite has one per process)
         recipients = self.customers.portal_recipients(actor, customer_id, contact_ids)
@@ -97,7 +107,8 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
             self.db.add(access)
         access.enabled, access.enabled_at, access.disabled_at = True, utcnow(), None
         access.customer_name = customer["display_name"]
-        invited, skipped = self._invite(prefs, access, recipients["contacts"], actor)
+        invited, skipped = self._invite(prefs, access, recipients["contacts"], actor,
+                                        reenable=bool(contact_ids))
         if not invited and skipped and not self._logins(customer["id"]):
             self.db.rollback()
             raise Conflict(code="contact_email_in_use", message=skipped[0]["reason"],
@@ -109,8 +120,11 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         return {"enabled": True, "invited": invited, "skipped": skipped}
 
     @rpc
-    def resend_invitations(self, actor, customer_id):
+    def resend_invitations(self, actor, customer_id, contact_ids=None):
+        """A fresh invitation (the old link stops working) to every contact, or the chosen ones,
+        that has not set a password yet."""
         org_id = require_staff(actor)
+        contact_ids = load(ContactIdsSchema(), {"contact_ids": contact_ids})["contact_ids"] or None
         access = self.db.get(PortalAccess, str(customer_id))
         if access is None or access.org_id != org_id or not access.enabled:
             self.db.rollback()
@@ -118,7 +132,7 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
             raise Conflict(code="portal_not_enabled", message="Enable the portal for this customer first.")
         prefs = self._ensure_preferences(org_id, actor.get("org_name"))
         self.db.commit()
-        recipients = self.customers.portal_recipients(actor, customer_id, None)
+        recipients = self.customers.portal_recipients(actor, customer_id, contact_ids)
         access = self.db.get(PortalAccess, str(customer_id))
         invited, skipped = self._invite(prefs, access, recipients["contacts"], actor)
         self.db.commit()
@@ -151,8 +165,13 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         access = self.db.get(PortalAccess, str(customer_id))
         if access is None or access.org_id != org_id:
             return {"enabled": False, "contacts": []}
+        open_invitations = {i.contact_id: i for i in self.db.scalars(
+            select(Invitation).where(Invitation.customer_id == access.customer_id,
+                                     Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+            .order_by(Invitation.created_at))}
         return {"enabled": access.enabled, "enabled_at": iso(access.enabled_at),
-                "contacts": [portal_contact_dict(c) for c in self._logins(access.customer_id)]}
+                "contacts": [portal_contact_dict(c, open_invitations.get(c.contact_id))
+                             for c in self._logins(access.customer_id)]}
 
     @rpc
     def get_portal_access_many(self, actor, customer_ids):
@@ -206,26 +225,17 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         prefs = self._portal(portal_name)
         data = load(LoginSchema(), data)
         email = data["email"].strip().lower()
-        since = utcnow() - FAILURE_WINDOW
-        failures = self.db.scalar(select(func.count()).select_from(LoginFailure).where(
-            LoginFailure.org_id == prefs.org_id, LoginFailure.email == email,
-            LoginFailure.failed_at >= since))
-        if failures >= MAX_FAILURES:
-            raise TooManyRequests(code="too_many_attempts",
-                                  message="Too many failed sign-ins; try again in 15 minutes.")
+        LOGIN_THROTTLE.check(self.db, org_id=prefs.org_id, email=email)
         contact = self.db.scalar(select(PortalContact).where(PortalContact.org_id == prefs.org_id,
                                                              PortalContact.email == email))
         if not verify_password(contact.password_hash if contact else None, data["password"]):
-            self.db.add(LoginFailure(org_id=prefs.org_id, email=email))
+            LOGIN_THROTTLE.record(self.db, org_id=prefs.org_id, email=email)
             self.db.commit()
             raise Unauthorized(code="invalid_credentials", message="Email or password is wrong.")
         access = self.db.get(PortalAccess, contact.customer_id)
-        if access is None or not access.enabled:
-            raise Forbidden(code="portal_disabled",
-                            message="Portal access has been turned off for your account. "
-                                    "Please contact the business.")
-        self.db.execute(delete(LoginFailure).where(LoginFailure.org_id == prefs.org_id,
-                                                   LoginFailure.email == email))
+        if access is None or not access.enabled or contact.disabled_at is not None:
+            raise Forbidden(code="portal_disabled", message=DISABLED_MESSAGE)
+        LOGIN_THROTTLE.clear(self.db, org_id=prefs.org_id, email=email)
         contact.last_login_at = utcnow()
         session_token = self._new_session(contact)
         self.events(events.PORTAL_SIGNED_IN, {"contact": {"id": contact.contact_id, "email": contact.email,
@@ -266,7 +276,9 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
     def purge_expired(self):
         now = utcnow()
         self.db.execute(delete(PortalSession).where(PortalSession.expires_at < now))
-        self.db.execute(delete(LoginFailure).where(LoginFailure.failed_at < now - FAILURE_WINDOW))
+        self.db.execute(delete(PasswordReset).where(PasswordReset.expires_at < now))
+        LOGIN_THROTTLE.purge(self.db)
+        RESET_THROTTLE.purge(self.db)
         self.db.commit()
 
     # -- helpers -------------------------------------------------------------------------------
@@ -304,8 +316,10 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         return self.db.scalars(select(PortalContact).where(PortalContact.customer_id == customer_id)
                                .order_by(PortalContact.email)).all()
 
-    def _invite(self, prefs, access, contacts, actor):
-        """Create a fresh invitation per contact that has not set a password yet."""
+    def _invite(self, prefs, access, contacts, actor, reenable=False):
+        """Create a fresh invitation per contact that has not set a password yet.
+
+        A contact staff disabled on its own is skipped, or enabled again when `reenable`."""
         invited, skipped = [], []
         for contact in contacts:
             email = contact["email"].lower()
@@ -322,6 +336,12 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
                                       customer_id=access.customer_id, email=email, name=contact["name"])
                 self.db.add(login)
             login.email, login.name = email, contact["name"]
+            if login.disabled_at is not None:
+                if not reenable:
+                    skipped.append({"email": email, "reason": f"Portal access of {email} is disabled; "
+                                                              "enable that contact first."})
+                    continue
+                login.disabled_at = None
             if login.password_hash:
                 continue  # already active: never reset someone's password by inviting again
             self.db.execute(update(Invitation).where(Invitation.contact_id == login.contact_id,

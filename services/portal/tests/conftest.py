@@ -15,6 +15,10 @@ class Collector:
     def on_invitation(self, event):
         RECEIVED.append(event)
 
+    @event_handler("portal", "portal_password_reset_requested")
+    def on_reset(self, event):
+        RECEIVED.append(event)
+
     @event_handler("portal", "portal_signed_in")
     def on_signed_in(self, event):
         RECEIVED.append(event)
