@@ -227,3 +227,17 @@ def test_a_customer_only_ever_reaches_its_own_profile(api, new_org, mail, unique
     error_of(api.request("GET", path), 401)
     # staff tokens are not portal tokens
     error_of(api.request("GET", path, token), 401)
+
+
+def test_custom_values_and_the_profile_on_both_databases(any_stack, mail, unique):
+    from devstack.client import Portico
+    api = Portico(any_stack.url)
+    token = api.signup(f"Both Db {unique}", f"owner-{unique}@both.test")["token"]
+    define_fields(api, token)
+    portal_name = api.portal_settings(token, allow_profile_edit=True)["portal_name"]
+    customer, portal_token = portal_customer(api, mail, token, f"Dee{unique[:4]}", unique)
+    api.json("PATCH", f"/portal/{portal_name}/api/v1/profile", portal_token,
+             json={"shipping_address": NEW_ADDRESS, "custom_fields": {"po_number": "PO-9"}})
+    api.json("DELETE", "/api/v1/settings/custom-fields/tier", token)
+    seen = api.json("GET", f"/api/v1/customers/{customer['id']}", token)
+    assert seen["shipping_address"]["city"] == "Shelbyville" and seen["custom_fields"] == {"po_number": "PO-9"}

@@ -67,8 +67,11 @@ class CustomersService(HealthMixin, OutboxRelayMixin, DefinitionsMixin, ProfileM
         org_id = require_staff(actor)
         query = select(Customer).where(Customer.org_id == org_id)
         if search:
-            pattern = f"%{search.strip().lower()}%"
-            query = query.where(or_(*(getattr(Customer, col).ilike(pattern)
+            # what people type is text, not a LIKE pattern: "50%" or "a_b" match literally
+            term = str(search).strip().lower()[:200]
+            term = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{term}%"
+            query = query.where(or_(*(getattr(Customer, col).ilike(pattern, escape="\\")
                                       for col in ("display_name", "company_name", "email"))))
         query = query.order_by(Customer.display_name, Customer.id)
         return paginate(self.db, query, customer_dict, page, per_page)

@@ -133,3 +133,13 @@ def test_contacts_edit_remove_and_the_primary_moves_on(customers):
     other = customers.create_customer(STAFF, {"display_name": "Other"})
     with pytest.raises(NotFound):  # a contact is reached only through its own customer
         customers.update_contact(STAFF, other["id"], second["id"], {"phone": "2"})
+
+
+def test_search_takes_percent_and_underscore_literally(customers):
+    customers.create_customer(STAFF, {"display_name": "50% Off Ltd"})
+    customers.create_customer(STAFF, {"display_name": "Five Hundred"})
+    customers.create_customer(STAFF, {"display_name": "a_b Co"})
+    customers.create_customer(STAFF, {"display_name": "axb Co"})
+    assert [c["display_name"] for c in customers.list_customers(STAFF, "50%")["items"]] == ["50% Off Ltd"]
+    assert [c["display_name"] for c in customers.list_customers(STAFF, "a_b")["items"]] == ["a_b Co"]
+    assert customers.list_customers(STAFF, "%")["total"] == 1
