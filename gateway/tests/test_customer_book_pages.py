@@ -203,3 +203,24 @@ def test_the_profile_menu_entry_exists(client, rpc):
     portal_signed_in(client, rpc, {"profile_edit": False})
     rpc.on("customers", "get_customer", lambda actor, cid: dict(CUSTOMER))
     assert "/portal/acme/profile" in client.get("/portal/acme/profile").get_data(as_text=True)
+
+
+def test_new_customer_form_takes_addresses_and_custom_fields(client, rpc):
+    staff(client, rpc)
+    token = csrf_token(client, "/app/customers/new")
+    rpc.on("customers", "create_customer", lambda actor, body: dict(CUSTOMER, **body))
+    response = client.post("/app/customers/new", data={
+        "csrf_token": token, "display_name": "Acme", "currency": "gbp", "billing_address.street": "1 Main St",
+        "billing_address.city": "Leeds", "billing_address.country": "UK", "custom_fields.seats": "7",
+        "custom_fields.tier": ""})
+    assert response.status_code == 302
+    [(_, body)] = rpc.called("customers", "create_customer")
+    assert body == {"display_name": "Acme", "currency": "GBP", "custom_fields": {"seats": 7},
+                    "billing_address": {"street": "1 Main St", "city": "Leeds", "country": "UK"}}
+
+    def invalid(actor, body):
+        raise Invalid(message="Some fields are invalid.", fields={"shipping_address.street": "Missing data for required field."})
+    rpc.on("customers", "create_customer", invalid)
+    html = client.post("/app/customers/new", data={"csrf_token": token, "display_name": "Acme",
+                                                   "shipping_address.city": "York"}).get_data(as_text=True)
+    assert "<details open>" in html.replace("<details  open>", "<details open>") and 'value="York"' in html

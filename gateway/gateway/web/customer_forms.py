@@ -48,3 +48,20 @@ def custom_values_from_form(form, definitions, current):
 def options_from_text(text):
     """Dropdown options typed one per line."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def new_customer_extras(form, definitions):
+    """What the new-customer form adds beyond name, company, email and phone: website, currency,
+    addresses and custom field values (only those filled in)."""
+    extras = {}
+    for name in ("website", "currency"):
+        if optional(form, name):
+            extras[name] = optional(form, name).upper() if name == "currency" else optional(form, name)
+    for prefix in ("billing_address", "shipping_address"):
+        address = address_from_form(form, prefix)
+        if address is not None:
+            extras[prefix] = address
+    values = custom_values_from_form(form, definitions, {})
+    if values:
+        extras["custom_fields"] = values
+    return extras
