@@ -224,3 +224,21 @@ def test_new_customer_form_takes_addresses_and_custom_fields(client, rpc):
     html = client.post("/app/customers/new", data={"csrf_token": token, "display_name": "Acme",
                                                    "shipping_address.city": "York"}).get_data(as_text=True)
     assert "<details open>" in html.replace("<details  open>", "<details open>") and 'value="York"' in html
+
+
+def test_another_organizations_customer_is_a_404_page_everywhere(client, rpc):
+    from portico_kit.errors import NotFound
+
+    def absent(*args):
+        raise NotFound(code="customer_not_found", message="Customer not found.")
+    staff(client, rpc)
+    for method in ("get_customer", "update_customer", "delete_customer", "create_contact", "update_contact",
+                   "delete_contact"):
+        rpc.on("customers", method, absent)
+    token = csrf_token(client, "/app/customers/new")
+    for path in ("/app/customers/x", "/app/customers/x/edit", "/app/customers/x/delete",
+                 "/app/customers/x/contacts/new", "/app/customers/x/contacts/c"):
+        assert client.get(path).status_code == 404, path
+    for path in ("/app/customers/x/edit", "/app/customers/x/delete", "/app/customers/x/contacts/new",
+                 "/app/customers/x/contacts/c", "/app/customers/x/contacts/c/remove"):
+        assert client.post(path, data={"csrf_token": token, "first_name": "M"}).status_code == 404, path

@@ -55,6 +55,9 @@ def test_custom_field_definitions_through_the_api(api, new_org):
     other = new_org("Other Fields")["token"]
     assert api.json("GET", "/api/v1/settings/custom-fields", other)["items"] == []
     error_of(api.request("PATCH", "/api/v1/settings/custom-fields/tier", other, json={"label": "x"}), 404)
+    error_of(api.request("DELETE", "/api/v1/settings/custom-fields/tier", other), 404)
+    assert [f["key"] for f in api.json("GET", "/api/v1/settings/custom-fields", token)["items"]] == \
+        ["po_number", "seats", "tier"]
 
 
 def test_customers_bad_input_is_refused_in_the_error_format_and_changes_nothing(api, new_org):
