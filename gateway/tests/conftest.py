@@ -13,17 +13,18 @@ class FakeRpc:
     """The RPC layer replaced for unit tests of routes: answers are set per (service, method)."""
 
     def __init__(self):
-        self.handlers, self.calls = {}, []
+        self.handlers, self.calls, self.kwargs = {}, [], []
 
     def on(self, service, method, answer):
         self.handlers[(service, method)] = answer
 
     def call(self, service, method, *args, **kwargs):
         self.calls.append((service, method, args))
+        self.kwargs.append(kwargs)
         answer = self.handlers.get((service, method))
         if answer is None:
             raise ServiceUnavailable(message=f"fake: no answer for {service}.{method}")
-        return answer(*args) if callable(answer) else answer
+        return answer(*args, **kwargs) if callable(answer) else answer
 
     def called(self, service, method):
         return [args for s, m, args in self.calls if (s, m) == (service, method)]

@@ -311,7 +311,7 @@ def portal_activity(envelope, lookup):
     context = {"organization": organization_context(org), "customer": customer,
                "actor": {"name": actor.get("name") or customer["name"], "email": actor.get("email") or ""},
                "activity": {"kind": kind, "summary": summary, "details": details},
-               "document": document_of(envelope["data"]),
+               "document": _with_staff_url(document_of(envelope["data"]), lookup.public_url),
                "activity_url": f"{lookup.public_url}/app/activity",
                "settings_url": f"{lookup.public_url}/app/settings/portal"}
     mails = []
@@ -322,6 +322,13 @@ def portal_activity(envelope, lookup):
         mails.append(Mail("portal_activity", user["email"].lower(), clean(user.get("name")),
                           dict(context, staff=person, recipient=person)))
     return mails
+
+
+def _with_staff_url(document, public_url):
+    """Staff read about a document on its page in the staff app, not in the portal."""
+    if document and document.get("id"):
+        document["staff_url"] = f"{public_url}/app/{document['kind']}s/{document['id']}"
+    return document
 
 
 PLANNERS = {

@@ -72,6 +72,7 @@ KINDS = {k.name: k for k in [
                                "customer_updated or review_submitted"),
              ("actor.name", "The contact person who did it"), ("staff.name", "The staff member"),
              ("customer.url", "The customer's page in Portico"),
+             ("document.staff_url", "The invoice or quote in Portico, when the activity is about one"),
              ("activity_url", "The portal activity log"), ("settings_url", "Your portal settings")]),
     Kind("document_forwarded", "Forwarded document",
          "The person the customer forwarded an invoice or quote to (never a sign-in link).",
@@ -107,8 +108,9 @@ def sample(kind, organization_name=None):
     document = {"type": "invoice", "kind": "invoice", "number": "INV-000042", "amount": "EUR 1,250.00",
                 "total": "1250.00", "currency": "EUR", "date": "2 December 2026",
                 "due_date": "16 December 2026", "expiry_date": "", "balance": "EUR 1,250.00",
-                "balance_due": "1250.00", "status": "sent", "url": f"{portal}/invoices/sample-invoice"}
-    quote = dict(document, type="quote", kind="quote", number="QT-000007", due_date="", balance="",
+                "balance_due": "1250.00", "status": "sent", "url": f"{portal}/invoices/sample-invoice",
+                "label": "Invoice"}
+    quote = dict(document, type="quote", kind="quote", label="Quote", number="QT-000007", due_date="", balance="",
                  balance_due="", expiry_date="31 December 2026", url=f"{portal}/quotes/sample-quote")
     organization = {"name": org, "email": "hello@acme.example", "phone": "+49 30 1234567"}
     bob = {"name": "Bob Baker", "email": "bob@bikes.example"}
@@ -124,7 +126,8 @@ def sample(kind, organization_name=None):
         "comment_notification": dict(base, document=document, **on_portal, comment={
             "text": "We have added the delivery costs, as agreed.", "author": "Olive Owner"}),
         "portal_activity": dict(
-            base, document=quote, actor=bob, recipient=olive, staff=olive,
+            base, document=dict(quote, staff_url="https://portico.example/app/quotes/sample-quote"),
+            actor=bob, recipient=olive, staff=olive,
             activity={"kind": "quote_accepted", "summary": "Bob's Bikes accepted quote QT-000007",
                       "details": "Quote QT-000007 for EUR 1,250.00 was accepted by Bob Baker."},
             activity_url="https://portico.example/app/activity",

@@ -79,6 +79,8 @@ def test_activity_goes_to_every_staff_member_only_for_the_customers_own_actions(
     assert to(mails) == [("portal_activity", "olive@acme.test"), ("portal_activity", "sam@acme.test")]
     assert mails[1].context["staff"]["name"] == "Sam Staff" and mails[0].from_name is None
     assert mails[0].context["customer"]["url"] == "https://portico.example/app/customers/cu-1"
+    quote_id = mails[0].context["document"]["id"]
+    assert mails[0].context["document"]["staff_url"] == f"https://portico.example/app/quotes/{quote_id}"
     assert plan("quote_accepted", payloads.quote_accepted(CUSTOMER), lookup, STAFF_ACTOR) == []
     assert plan("payment_recorded", payloads.payment_recorded(CUSTOMER, source="staff"), lookup, STAFF_ACTOR) == []
     assert plan("customer_updated", payloads.customer_updated(CUSTOMER), lookup, STAFF_ACTOR) == []

@@ -88,3 +88,13 @@ def test_formats():
     assert moment("2026-12-02T10:00:00Z") == "2 December 2026, 10:00 UTC"
     assert money("1250.00", "EUR") == "EUR 1,250.00" and money("1000", "JPY") == "JPY 1,000"
     assert money(None, "EUR") == ""
+
+
+def test_the_activity_email_links_staff_to_the_document_in_the_staff_app():
+    _, text, _ = rendering.render(DEFAULTS["portal_activity"]["subject"], DEFAULTS["portal_activity"]["body"],
+                                  sample("portal_activity"))
+    assert "Quote QT-000007:\nhttps://portico.example/app/quotes/sample-quote" in text
+    no_document = dict(sample("portal_activity"), document=None)
+    _, text, _ = rendering.render(DEFAULTS["portal_activity"]["subject"], DEFAULTS["portal_activity"]["body"],
+                                  no_document)
+    assert "/app/quotes/" not in text and "Customer:" in text
