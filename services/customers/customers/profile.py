@@ -8,7 +8,7 @@ from marshmallow import fields
 from nameko.rpc import rpc
 
 from portico_kit.actors import public, require_customer
-from portico_kit.errors import Forbidden, NotFound, ServiceError
+from portico_kit.errors import Forbidden, NotFound
 from portico_kit.schemas import AddressSchema
 from portico_kit.validation import StrictSchema, load, text
 
@@ -102,12 +102,12 @@ class ProfileMixin:
         return profile_dict(customer, contact, list(definitions.values()))
 
     def _require_profile_edit(self, actor):
+        """The organization's switch, asked fresh; the portal down or slow is a 503/504 (nothing
+        is changed on a guess)."""
         try:
             allowed = self.portal.get_features(actor).get("profile_edit")
-        except NotFound:
+        except NotFound:  # no portal preferences: nothing is allowed
             allowed = False
-        except ServiceError:
-            raise  # unavailable or timed out: refuse rather than guess (503/504)
         if not allowed:
             raise Forbidden(code="profile_edit_disabled",
                             message="Editing your details in the portal is turned off. "
