@@ -34,7 +34,7 @@ def test_staff_signs_up_invites_and_the_customer_sees_the_banner(stack, mail, ne
     staff.get_by_role("button", name="Save customer").click()
     expect(staff.get_by_text(f"Portal invitation sent to {email}.")).to_be_visible()
     expect(staff.get_by_role("heading", name="Gina's Garden")).to_be_visible()
-    expect(staff.get_by_role("cell", name=email)).to_be_visible()
+    expect(staff.get_by_role("region", name="Portal access").get_by_role("cell", name=email)).to_be_visible()
 
     link = invite_link(body_text(mail.wait_for(email)[0]))
     customer = new_page()

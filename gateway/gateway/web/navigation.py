@@ -63,8 +63,9 @@ def is_current(endpoint):
     if endpoint == SETTINGS_NAV[0][1]:  # and on the sub-pages of a settings area (one template's page)
         return current in {e for _, e in SETTINGS_NAV} or current.split(".")[0] in {
             e.split(".")[0] for _, e in SETTINGS_NAV[1:]}
-    area = endpoint.split(".")[0]
-    if area in ("staff", "portal_pages") or current.split(".")[0] != area:
+    area, current_area = endpoint.split(".")[0], current.split(".")[0]
+    # an area may spread over several blueprints named after it (staff_customers_contacts ...)
+    if area in ("staff", "portal_pages") or not (current_area == area or current_area.startswith(area + "_")):
         return False
     siblings = {e for _, e, *_ in STAFF_NAV + PORTAL_NAV if e.split(".")[0] == area}
     if len(siblings) == 1:

@@ -8,6 +8,7 @@ from portico_kit.errors import ServiceError
 from ..api.customers import create_with_portal
 from ..auth import staff_page
 from ..calls import call
+from .customer_forms import new_customer_extras
 from .forms import checkbox, field_errors, optional
 from .panels import CUSTOMER_PANELS, render_panels
 
@@ -35,14 +36,16 @@ def customers():
 @bp.route("/customers/new", methods=["GET", "POST"])
 @staff_page
 def new_customer():
-    form, errors = {}, {}
+    form, errors, extras = {}, {}, {}
+    definitions = call("customers", "list_custom_fields", g.actor)
     if request.method == "POST":
         form = request.form
         body = {"display_name": form.get("display_name", "")}
         for name in ("company_name", "email", "phone"):
             if optional(form, name):
                 body[name] = optional(form, name)
-        body["enable_portal"] = checkbox(form, "enable_portal")
+        extras = new_customer_extras(form, definitions)
+        body.update(extras, enable_portal=checkbox(form, "enable_portal"))
         try:
             customer = create_with_portal(g.actor, body)
         except ServiceError as exc:
@@ -56,7 +59,8 @@ def new_customer():
             else:
                 flash("Customer created.")
             return redirect(url_for("staff_customers.customer", customer_id=customer["id"]))
-    return render_template("staff/customer_new.html", form=form, errors=errors), 422 if errors else 200
+    return render_template("staff/customer_new.html", form=form, errors=errors, extras=extras,
+                           definitions=definitions), 422 if errors else 200
 
 
 @bp.get("/customers/<customer_id>")

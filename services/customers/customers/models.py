@@ -55,6 +55,23 @@ class ContactPerson(Base):
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 
 
+class CustomFieldDefinition(Base):
+    """A field the organization adds to every customer; values live in `Customer.custom_fields`."""
+    __tablename__ = "custom_field_definitions"
+    __table_args__ = (UniqueConstraint("org_id", "key", name="uq_custom_field_key_per_org"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(String(36), index=True)
+    key: Mapped[str] = mapped_column(String(50))
+    label: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(20))
+    options: Mapped[list] = mapped_column(JSON, default=list)
+    show_in_portal: Mapped[bool] = mapped_column(Boolean, default=False)
+    editable_in_portal: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
 class OutboxEvent(OutboxEventMixin, Base):
     pass
 

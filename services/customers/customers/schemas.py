@@ -55,3 +55,18 @@ def customer_dict(customer, audience="staff"):
         for key in STAFF_ONLY:
             result.pop(key)
     return result
+
+
+DOCUMENT_KINDS = (("invoices", "invoice"), ("quotes", "quote"), ("payments", "payment"), ("projects", "project"))
+
+
+def documents_sentence(counts):
+    """{"invoices": 2, "quotes": 1, ...} -> "2 invoices and 1 quote" ("" when there are none)."""
+    parts = []
+    for key, singular in DOCUMENT_KINDS:
+        count = int((counts or {}).get(key) or 0)
+        if count:
+            parts.append(f"{count} {singular if count == 1 else key}")
+    if len(parts) > 1:
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return parts[0] if parts else ""

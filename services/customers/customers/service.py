@@ -1,37 +1,48 @@
+import logging
+
 from nameko.rpc import rpc
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit.actors import org_of, public, require_staff
 from portico_kit.db import Database
-from portico_kit.errors import Conflict, Invalid, NotFound
+from portico_kit.errors import Conflict, Invalid, NotFound, ServiceUnavailable
 from portico_kit.health import HealthMixin
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.pagination import paginate
+from portico_kit.rpc import TimedRpcProxy
 from portico_kit.validation import load
 
 from . import events
+from .custom_fields import clean_values, merged, value_changes
+from .definitions import DefinitionsMixin
+from .errors import combine
 from .models import ContactPerson, Customer, OutboxEvent
-from .schemas import ContactSchema, CustomerSchema, contact_dict, customer_dict
+from .profile import ProfileMixin
+from .schemas import ContactSchema, CustomerSchema, contact_dict, customer_dict, documents_sentence
+
+log = logging.getLogger(__name__)
 
 EDITABLE = ("display_name", "company_name", "email", "phone", "website", "currency",
             "billing_address", "shipping_address", "notes")
 
 
-class CustomersService(HealthMixin, OutboxRelayMixin):
+class CustomersService(HealthMixin, OutboxRelayMixin, DefinitionsMixin, ProfileMixin):
     name = "customers"
 
     db = Database()
     events = OutboxDispatcher(OutboxEvent)
+    billing = TimedRpcProxy("billing")
+    portal = TimedRpcProxy("portal")
 
     # -- customers -----------------------------------------------------------------------------
 
     @rpc
     def create_customer(self, actor, data):
         org_id = require_staff(actor)
-        data = load(CustomerSchema(), data)
+        data, values = self._load_customer(org_id, data)
         data.setdefault("currency", actor.get("org_currency") or "USD")
-        customer = Customer(org_id=org_id, **data)
+        customer = Customer(org_id=org_id, custom_fields=merged({}, values), **data)
         self.db.add(customer)
         if customer.email:  # the customer's email is its primary contact's (as in Zoho)
             customer.contacts.append(ContactPerson(
@@ -44,15 +55,23 @@ class CustomersService(HealthMixin, OutboxRelayMixin):
 
     @rpc
     def get_customer(self, actor, customer_id):
-        return customer_dict(self._customer(actor, customer_id), audience=actor["kind"])
+        customer = self._customer(actor, customer_id)
+        result = customer_dict(customer, audience=actor["kind"])
+        if actor["kind"] == "customer":  # only the values of fields shown in the portal
+            shown = {d.key for d in self._definitions(customer.org_id) if d.show_in_portal}
+            result["custom_fields"] = {k: v for k, v in result["custom_fields"].items() if k in shown}
+        return result
 
     @rpc
     def list_customers(self, actor, search=None, page=1, per_page=50):
         org_id = require_staff(actor)
         query = select(Customer).where(Customer.org_id == org_id)
         if search:
-            pattern = f"%{search.strip().lower()}%"
-            query = query.where(or_(*(getattr(Customer, col).ilike(pattern)
+            # what people type is text, not a LIKE pattern: "50%" or "a_b" match literally
+            term = str(search).strip().lower()[:200]
+            term = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{term}%"
+            query = query.where(or_(*(getattr(Customer, col).ilike(pattern, escape="\\")
                                       for col in ("display_name", "company_name", "email"))))
         query = query.order_by(Customer.display_name, Customer.id)
         return paginate(self.db, query, customer_dict, page, per_page)
@@ -61,13 +80,17 @@ class CustomersService(HealthMixin, OutboxRelayMixin):
     def update_customer(self, actor, customer_id, data):
         require_staff(actor)
         customer = self._customer(actor, customer_id)
+        data, values = self._load_customer(customer.org_id, data, partial=True)
         before = {key: getattr(customer, key) for key in EDITABLE}
-        for key, value in load(CustomerSchema(), data, partial=True).items():
+        before_values = dict(customer.custom_fields or {})
+        for key, value in data.items():
             setattr(customer, key, value)
+        customer.custom_fields = merged(before_values, values)
         if customer.email != before["email"]:
             self._sync_primary_email(customer)
         after = {key: getattr(customer, key) for key in EDITABLE}
         changes = events.changes_between(before, after)
+        changes.update(value_changes(before_values, customer.custom_fields))
         self._flush_contacts()
         if changes:
             self.events(events.CUSTOMER_UPDATED, {"customer": events.customer_ref(customer),
@@ -77,7 +100,24 @@ class CustomersService(HealthMixin, OutboxRelayMixin):
 
     @rpc
     def delete_customer(self, actor, customer_id):
+        """Only a customer without documents: billing is asked, and if it cannot answer, nothing
+        is deleted (a customer's invoices must never lose their customer)."""
         require_staff(actor)
+        name = self._customer(actor, customer_id).display_name
+        self.db.commit()  # release the connection while billing answers
+        try:
+            counts = self.billing.count_customer_documents(actor, customer_id)
+        except Exception as exc:  # down, timed out, or failing: refuse rather than delete
+            log.warning("delete_customer: billing could not count documents: %r", exc)
+            raise ServiceUnavailable(
+                code="service_unavailable",
+                message="Could not check whether this customer has invoices, quotes or payments, so it "
+                        "was not deleted. Please try again shortly.")
+        held = documents_sentence(counts)
+        if held:
+            raise Conflict(code="customer_has_documents",
+                           message=f"{name} has {held}, so it cannot be deleted. A customer with "
+                                   "documents stays in the customer book.")
         customer = self._customer(actor, customer_id)
         ref = events.customer_ref(customer)
         self.db.delete(customer)
@@ -190,6 +230,16 @@ class CustomersService(HealthMixin, OutboxRelayMixin):
                 "contacts": [contact_dict(c) for c in contacts if c.email]}
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _load_customer(self, org_id, data, partial=False):
+        """(fields, custom field values) from the input, or one 422 naming every problem."""
+        raw = dict(data) if isinstance(data, dict) else data
+        values = raw.pop("custom_fields", None) if isinstance(raw, dict) else None
+        definitions = self._definitions_by_key(org_id)
+        schema = CustomerSchema()
+        # top-level fields only: a nested address is always whole (street, city, country)
+        return combine(lambda: load(schema, raw, partial=tuple(schema.fields) if partial else False),
+                       lambda: clean_values(definitions, values))
 
     def _customer(self, actor, customer_id):
         org_id = org_of(actor)

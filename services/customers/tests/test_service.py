@@ -91,3 +91,55 @@ def test_ensure_contact_adds_once_and_a_customer_only_for_itself(customers):
     with pytest.raises(NotFound):
         customers.ensure_contact(me, other["id"], {"first_name": "X", "email": "x@x.test"})
     assert len(customers.get_customer(STAFF, customer["id"])["contacts"]) == 2
+
+
+def test_an_address_is_always_whole_also_when_editing(customers):
+    customer = customers.create_customer(STAFF, {"display_name": "Acme", "billing_address": ADDRESS})
+    with pytest.raises(Invalid) as err:
+        customers.update_customer(STAFF, customer["id"], {"billing_address": {"city": "Elsewhere"}})
+    assert {"billing_address.street", "billing_address.country"} <= set(err.value.fields)
+    assert customers.get_customer(STAFF, customer["id"])["billing_address"]["city"] == "Springfield"
+
+
+def test_search_matches_company_and_email_too(customers):
+    customers.create_customer(STAFF, {"display_name": "Alpha", "company_name": "Widgets GmbH"})
+    customers.create_customer(STAFF, {"display_name": "Beta", "email": "books@beta-widgets.test"})
+    customers.create_customer(STAFF, {"display_name": "Gamma"})
+    found = customers.list_customers(STAFF, "widgets")
+    assert [c["display_name"] for c in found["items"]] == ["Alpha", "Beta"]
+
+
+def test_contacts_edit_remove_and_the_primary_moves_on(customers):
+    customer = customers.create_customer(STAFF, {"display_name": "Acme", "email": "a@acme.test"})
+    first = customer["contacts"][0]
+    second = customers.create_contact(STAFF, customer["id"], {"first_name": "Bo", "last_name": "Ek",
+                                                              "email": "bo@acme.test"})
+    assert second["name"] == "Bo Ek" and second["is_primary"] is False
+    with pytest.raises(Invalid) as err:
+        customers.update_contact(STAFF, customer["id"], first["id"], {"is_primary": False})
+    assert err.value.code == "primary_required"
+    for bad in ({"email": "not-an-email"}, {"first_name": ""}, {"phone": "9" * 51}, {"colour": "red"}):
+        with pytest.raises(Invalid):
+            customers.update_contact(STAFF, customer["id"], second["id"], bad)
+    with pytest.raises(Conflict):
+        customers.update_contact(STAFF, customer["id"], second["id"], {"email": "a@acme.test"})
+    assert customers.update_contact(STAFF, customer["id"], second["id"], {"phone": "+1"})["phone"] == "+1"
+    customers.delete_contact(STAFF, customer["id"], first["id"])
+    after = customers.get_customer(STAFF, customer["id"])
+    assert [(c["id"], c["is_primary"]) for c in after["contacts"]] == [(second["id"], True)]
+    assert after["email"] == "bo@acme.test"
+    with pytest.raises(NotFound):
+        customers.delete_contact(STAFF, customer["id"], first["id"])
+    other = customers.create_customer(STAFF, {"display_name": "Other"})
+    with pytest.raises(NotFound):  # a contact is reached only through its own customer
+        customers.update_contact(STAFF, other["id"], second["id"], {"phone": "2"})
+
+
+def test_search_takes_percent_and_underscore_literally(customers):
+    customers.create_customer(STAFF, {"display_name": "50% Off Ltd"})
+    customers.create_customer(STAFF, {"display_name": "Five Hundred"})
+    customers.create_customer(STAFF, {"display_name": "a_b Co"})
+    customers.create_customer(STAFF, {"display_name": "axb Co"})
+    assert [c["display_name"] for c in customers.list_customers(STAFF, "50%")["items"]] == ["50% Off Ltd"]
+    assert [c["display_name"] for c in customers.list_customers(STAFF, "a_b")["items"]] == ["a_b Co"]
+    assert customers.list_customers(STAFF, "%")["total"] == 1
