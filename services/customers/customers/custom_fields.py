@@ -138,8 +138,14 @@ def merged(current, cleaned):
     return result
 
 
-def value_changes(before, after):
-    """{"custom_fields.<key>": {old, new}} for each value that changed."""
-    before, after = before or {}, after or {}
-    return {f"custom_fields.{key}": {"old": before.get(key), "new": after.get(key)}
-            for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)}
+def value_changes(before, after, definitions=None):
+    """{"custom_fields.<key>": {old, new, label?}} for each value that changed; the label (from
+    `definitions` by key) lets staff read "PO number" in emails rather than the key."""
+    before, after, definitions = before or {}, after or {}, definitions or {}
+    changes = {}
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            changes[f"custom_fields.{key}"] = {"old": before.get(key), "new": after.get(key)}
+            if key in definitions:
+                changes[f"custom_fields.{key}"]["label"] = definitions[key].label
+    return changes

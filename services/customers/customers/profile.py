@@ -83,7 +83,7 @@ class ProfileMixin:
                 changes[name] = {"old": getattr(customer, name), "new": data[name]}
                 setattr(customer, name, data[name])
         after_values = merged(customer.custom_fields, values)
-        changes.update(value_changes(customer.custom_fields, after_values))
+        changes.update(value_changes(customer.custom_fields, after_values, definitions))
         customer.custom_fields = after_values
         contact_changed = False
         for name, value in (data.get("contact") or {}).items():

@@ -90,7 +90,8 @@ class CustomersService(HealthMixin, OutboxRelayMixin, DefinitionsMixin, ProfileM
             self._sync_primary_email(customer)
         after = {key: getattr(customer, key) for key in EDITABLE}
         changes = events.changes_between(before, after)
-        changes.update(value_changes(before_values, customer.custom_fields))
+        changes.update(value_changes(before_values, customer.custom_fields,
+                                     self._definitions_by_key(customer.org_id)))
         self._flush_contacts()
         if changes:
             self.events(events.CUSTOMER_UPDATED, {"customer": events.customer_ref(customer),

@@ -112,6 +112,6 @@ def test_value_changes_are_events_per_field_and_null_clears(system, defined):
     updated = system.customers.update_customer(STAFF, customer["id"], {"custom_fields": {"seats": None, "tier": "Silver"}})
     assert updated["custom_fields"] == {"tier": "Silver"}
     [event] = events_of(system, "customer_updated")
-    assert event["data"]["changes"] == {"custom_fields.seats": {"old": 2, "new": None},
-                                        "custom_fields.tier": {"old": None, "new": "Silver"}}
+    assert event["data"]["changes"] == {"custom_fields.seats": {"old": 2, "new": None, "label": "Seats"},
+                                        "custom_fields.tier": {"old": None, "new": "Silver", "label": "Tier"}}
     assert event["actor"]["kind"] == "staff"

@@ -268,7 +268,7 @@ def describe_activity(envelope):
         return (event_type, f"{who} paid {amount} on invoice {document['number']}",
                 f"{person} paid online. Balance due now: {balance}.")
     if event_type == "customer_updated" and by_customer:
-        lines = [f"{_label(name)}: {_value(change.get('new'))}"
+        lines = [f"{_label(name, change)}: {_value(change.get('new'))}"
                  for name, change in sorted((data.get("changes") or {}).items()) if isinstance(change, dict)]
         return (event_type, f"{who} updated their details",
                 f"{person} changed:\n" + "\n".join(lines) if lines else f"{person} saved their details.")
@@ -280,7 +280,15 @@ def describe_activity(envelope):
     return None
 
 
-def _label(name):
+def _label(name, change=None):
+    """How staff read a changed field: the custom field's own label, "Contact phone", "Billing address"."""
+    if (change or {}).get("label"):
+        return change["label"]
+    section, _, field = str(name).partition(".")
+    if section == "contact" and field:
+        return "Contact " + field.replace("_", " ")
+    if section == "custom_fields" and field:
+        return field.replace("_", " ").capitalize()
     return str(name).replace("_", " ").capitalize()
 
 

@@ -115,3 +115,12 @@ def test_review_request_and_resets():
     assert (staff.kind, staff.to_email, staff.from_name, staff.reply_to) == (
         "staff_password_reset", "olive@acme.test", None, None)
     assert plan("something_else", {}, FakeLookup()) == []
+
+
+def test_changed_fields_read_as_labels_in_the_activity_email():
+    changes = {"custom_fields.po_number": {"old": "PO-1", "new": "PO-2", "label": "PO number"},
+               "custom_fields.cost_centre": {"old": None, "new": "42"},
+               "contact.phone": {"old": None, "new": "+49 30 1"}}
+    [mail, _] = plan("customer_updated", payloads.customer_updated(CUSTOMER, changes), FakeLookup(), CUSTOMER_ACTOR)
+    details = mail.context["activity"]["details"]
+    assert "PO number: PO-2" in details and "Cost centre: 42" in details and "Contact phone: +49 30 1" in details
