@@ -206,3 +206,14 @@ def test_a_payment_refused_because_the_invoice_was_paid_meanwhile_still_says_why
     response = customer.post("/portal/acme/invoices/inv-1/pay", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 409 and "cannot be paid: it is paid." in html and "Paid in full" in html
+
+
+def test_print_view_carries_the_business_letterhead(customer, rpc):
+    rpc.on("customers", "get_customer", lambda actor, cid: {"id": cid, "display_name": "Bob's Bakery",
+                                                            "billing_address": None})
+    rpc.on("accounts", "get_letterhead", lambda actor: {
+        "name": "Acme Design", "email": "hello@acme.test", "phone": "+49 30 1",
+        "address": {"street": "Hauptstr. 5", "city": "Berlin", "zip": "10115", "country": "Germany"}})
+    html = customer.get(f"/portal/acme/invoices/{INVOICE['id']}/print").get_data(as_text=True)
+    assert "Acme Design" in html and "Hauptstr. 5" in html and "+49 30 1" in html
+    assert rpc.called("accounts", "get_letterhead")[0][0]["kind"] == "customer"

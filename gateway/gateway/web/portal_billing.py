@@ -101,7 +101,7 @@ def document_print(doc_type, document_id):
     document = call("billing", f"get_{doc_type}", g.actor, document_id)
     customer = call("customers", "get_customer", g.actor, g.actor["customer_id"])
     return render_template("billing/print.html", doc=DOCS[doc_type], document=document, customer=customer,
-                           organization={"name": g.portal["portal"]["organization_name"]},
+                           organization=call("accounts", "get_letterhead", g.actor),
                            back_url=document_url(doc_type, document_id))
 
 

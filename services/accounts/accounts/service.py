@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit import config
-from portico_kit.actors import public, require_staff
+from portico_kit.actors import org_of, public, require_staff
 from portico_kit.db import Database
 from portico_kit.errors import Conflict, NotFound, Unauthorized
 from portico_kit.health import HealthMixin
@@ -96,6 +96,15 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets):
     @rpc
     def get_organization(self, actor):
         return organization_dict(self._organization(actor))
+
+    @rpc
+    def get_letterhead(self, actor):
+        """What a business prints on its documents (name, email, phone, address): any actor of the
+        organization may read it, a customer too (the portal's printable invoice)."""
+        org = self.db.get(Organization, org_of(actor))
+        if org is None:
+            raise NotFound(message="Organization not found.")
+        return {"name": org.name, "email": org.email, "phone": org.phone, "address": org.address}
 
     @rpc
     def update_organization(self, actor, data):

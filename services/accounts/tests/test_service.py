@@ -1,7 +1,7 @@
 """accounts over the real broker: signup, login, tokens, the organization, isolation."""
 import pytest
 
-from portico_kit.errors import Conflict, Invalid, TooManyRequests, Unauthorized
+from portico_kit.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized
 
 from accounts.service import MAX_FAILURES, AccountsService
 
@@ -90,3 +90,18 @@ def test_organization_profile_is_read_and_patched_by_its_own_staff_only(accounts
         accounts.update_organization(actor, {"currency": "EURO", "timezone": "Mars/Base"})
     assert set(err.value.fields) == {"currency", "timezone"}
     assert accounts.get_organization(actor)["currency"] == "EUR"
+
+
+def test_the_letterhead_is_readable_by_the_organizations_customers_only(accounts):
+    owner = signup(accounts, email="letters@acme.test", org="Letterhead Co")
+    actor = accounts.authenticate(owner["token"])
+    accounts.update_organization(actor, {"phone": "+49 30 999"})
+    customer = {"kind": "customer", "org_id": actor["org_id"], "customer_id": "cu-1", "contact_id": "ct-1",
+                "name": "Bob"}
+    letterhead = accounts.get_letterhead(customer)
+    assert letterhead == {"name": "Letterhead Co", "email": letterhead["email"], "phone": "+49 30 999",
+                          "address": None}
+    with pytest.raises(NotFound):
+        accounts.get_letterhead(dict(customer, org_id="no-such-org"))
+    with pytest.raises(Forbidden):
+        accounts.get_organization(customer)  # the whole profile stays with staff
