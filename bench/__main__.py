@@ -1,7 +1,8 @@
 """`make bench`, two measurements, each against a baseline taken in the same run:
 
-1. gateway: requests/s and p50/p95 of GET /healthz (the gateway alone: the baseline) and of the
-   portal's GET /portal/<name>/api/v1/me (two RPCs behind it), on a fresh local stack;
+1. gateway: requests/s and p50/p95 of GET /healthz (the gateway alone: the baseline), of the
+   portal's GET /portal/<name>/api/v1/me (two RPCs behind it) and of its invoice list (session,
+   then billing reading 20 sent invoices), on a fresh local stack;
 2. events: events/s through a counting nameko handler (the baseline), through the Portico
    idempotent-consumer pattern, and turned into delivered emails by the notifications service.
 
@@ -22,13 +23,22 @@ from portico_kit.testing.smtp import MailCatcher, body_text
 from . import events, load
 
 
+INVOICES = 20  # sent invoices of the benchmark's customer: one page of the portal's invoice list
+
+
 def prepare(api, mail):
-    """An organization, a customer with portal access, and that customer's portal token."""
+    """An organization, a customer with portal access and sent invoices, and its portal token."""
     suffix = uuid.uuid4().hex[:6]
     owner = api.signup(f"Bench Co {suffix}", f"bench-{suffix}@bench.test")
     email = f"customer-{suffix}@bench.test"
-    api.create_customer(owner["token"], display_name="Bench Customer", email=email, enable_portal=True)
+    customer = api.create_customer(owner["token"], display_name="Bench Customer", email=email, enable_portal=True)
     portal_token = api.accept_invitation(invite_link(body_text(mail.wait_for(email)[0])))
+    for n in range(INVOICES):
+        invoice = api.json("POST", "/api/v1/invoices", owner["token"], expect=201, json={
+            "customer_id": customer["id"], "line_items": [
+                {"description": f"Work {n}", "quantity": "3", "rate": "99.50", "tax_rate": "19"},
+                {"description": "Materials", "quantity": "1", "rate": "12.00", "discount": "5"}]})
+        api.json("POST", f"/api/v1/invoices/{invoice['id']}/send", owner["token"])
     return api.portal_settings(owner["token"])["portal_name"], portal_token
 
 
@@ -51,7 +61,7 @@ def main(argv=None):
     try:
         if args.only in (None, "gateway"):
             report["gateway"] = bench_gateway(args, mail)
-            ok = ok and all(report["gateway"][k]["errors"] == 0 for k in ("healthz", "portal_me"))
+            ok = ok and all(report["gateway"][k]["errors"] == 0 for k in ("healthz", "portal_me", "portal_invoices"))
         if args.only in (None, "events"):
             report["events"] = bench_events(args, mail)
     finally:
@@ -94,17 +104,21 @@ def bench_gateway(args, mail):
             "healthz": load.run(stack.url + "/healthz", args.duration, args.concurrency),
             "portal_me": load.run(f"{stack.url}/portal/{portal_name}/api/v1/me", args.duration, args.concurrency,
                                   headers={"Authorization": f"Bearer {portal_token}"}),
+            "portal_invoices": load.run(f"{stack.url}/portal/{portal_name}/api/v1/invoices", args.duration,
+                                        args.concurrency, headers={"Authorization": f"Bearer {portal_token}"}),
         }
     finally:
         stack.stop()
         rabbit.delete_vhost(vhost)
 
-    print(f"{'endpoint':<12}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")
+    print(f"{'endpoint':<16}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")
     for name, r in results.items():
-        print(f"{name:<12}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p95_ms']:>10.1f}{r['errors']:>8}")
-    ratio = results["portal_me"]["rps"] / results["healthz"]["rps"] if results["healthz"]["rps"] else 0
-    results["ratio_me_to_healthz_rps"] = ratio
-    print(f"\n/me throughput is {ratio:.2f}x /healthz (same run, same machine)")
+        print(f"{name:<16}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p95_ms']:>10.1f}{r['errors']:>8}")
+    baseline = results["healthz"]["rps"]
+    for name in ("portal_me", "portal_invoices"):
+        ratio = results[name]["rps"] / baseline if baseline else 0
+        results[f"ratio_{name}_to_healthz_rps"] = ratio
+        print(f"{name} throughput is {ratio:.2f}x /healthz (same run, same machine)")
     return results
 
 
