@@ -34,8 +34,13 @@ def flatten_messages(messages, prefix=""):
 
 
 def load(schema, data, partial=False, message="Some fields are invalid."):
+    """Validated input or an Invalid naming each bad field. `partial=True` (an update) lets any
+    top-level field be left out, but a nested object that is given (an address, a line item) must
+    still be whole: marshmallow's own partial=True would reach into it and accept half of one."""
     if not isinstance(data, dict):
         raise Invalid(code="invalid_body", message="Expected a JSON object.")
+    if partial is True:
+        partial = tuple(schema.fields)
     try:
         return schema.load(data, partial=partial)
     except ValidationError as err:

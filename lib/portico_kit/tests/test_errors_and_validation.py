@@ -34,6 +34,13 @@ def test_load_reports_every_problem_by_field_path():
     assert set(err.value.fields) == {"name", "email", "flag", "address.street", "address.country", "extra"}
 
 
+def test_a_partial_update_may_leave_out_fields_but_not_half_an_address():
+    assert load(Thing(), {"flag": True}, partial=True) == {"flag": True}
+    with pytest.raises(errors.Invalid) as err:
+        load(Thing(), {"address": {"street": "Hauptstr. 5", "city": "Berlin"}}, partial=True)
+    assert set(err.value.fields) == {"address.country"}
+
+
 def test_load_trims_and_lowercases():
     assert load(Thing(), {"name": " Bo ", "email": " Bo@X.Test "}) == {"name": "Bo", "email": "bo@x.test"}
 

@@ -90,6 +90,10 @@ def test_organization_profile_is_read_and_patched_by_its_own_staff_only(accounts
         accounts.update_organization(actor, {"currency": "EURO", "timezone": "Mars/Base"})
     assert set(err.value.fields) == {"currency", "timezone"}
     assert accounts.get_organization(actor)["currency"] == "EUR"
+    with pytest.raises(Invalid) as err:  # an address is whole or absent, never half of one
+        accounts.update_organization(actor, {"address": {"street": "Hauptstr. 5", "city": "Berlin"}})
+    assert set(err.value.fields) == {"address.country"}
+    assert accounts.get_organization(actor)["address"] is None
 
 
 def test_the_letterhead_is_readable_by_the_organizations_customers_only(accounts):

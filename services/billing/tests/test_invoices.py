@@ -120,6 +120,14 @@ def test_overdue_is_computed_when_read_and_filters(system):
         system.billing.list_invoices(system.staff, status="lost")
 
 
+def test_an_edited_line_must_be_whole(system):
+    invoice = new_invoice(system)
+    with pytest.raises(Invalid) as err:
+        system.billing.update_invoice(system.staff, invoice["id"], {"line_items": [{"description": "No price"}]})
+    assert set(err.value.fields) == {"line_items.0.quantity", "line_items.0.rate"}
+    assert system.billing.get_invoice(system.staff, invoice["id"])["total"] == invoice["total"]
+
+
 def test_update_recomputes_and_guards_what_was_paid(system):
     invoice = new_invoice(system)
     system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": invoice["id"],
