@@ -5,6 +5,7 @@ from portico_kit.errors import ServiceError
 
 from ..auth import forget_portal_token, portal_page, remember_portal_token, safe_next
 from ..calls import call
+from .forms import field_errors
 from .panels import PORTAL_HOME_PANELS, render_panels
 
 bp = Blueprint("portal_pages", __name__, url_prefix="/portal/<portal_name>")
@@ -30,15 +31,17 @@ def login(portal_name):
     return render_template("portal/login.html", portal=portal, form=form, error=error), status
 
 
-@bp.route("/invite/<token>", methods=["GET", "POST"])
-def invitation(portal_name, token):
+def password_link_page(portal_name, token, check, apply, invalid_template, template, done):
+    """A page behind an emailed link where a contact chooses a password and is signed in: the
+    invitation and the password reset. `check`/`apply` are the portal service's methods; the
+    template gets the link's details as `link`."""
     portal = call("portal", "get_public_portal", portal_name)
     try:
-        invite = call("portal", "get_invitation", portal_name, token)
+        link = call("portal", check, portal_name, token)
     except ServiceError as exc:
         if exc.status not in (404, 410):
             raise
-        return render_template("portal/invitation_invalid.html", portal=portal, error=exc), exc.status
+        return render_template(invalid_template, portal=portal, error=exc), exc.status
     errors = {}
     if request.method == "POST":
         password, confirm = request.form.get("password", ""), request.form.get("password_confirm", "")
@@ -46,17 +49,23 @@ def invitation(portal_name, token):
             errors = {"password_confirm": "The two passwords differ."}
         else:
             try:
-                result = call("portal", "accept_invitation", portal_name, token, {"password": password})
+                result = call("portal", apply, portal_name, token, {"password": password})
             except ServiceError as exc:
                 if exc.status >= 500:
                     raise
-                errors = dict(exc.fields or {"_form": exc.message})
+                errors = field_errors(exc)
             else:
                 remember_portal_token(portal_name, result["token"])
-                flash("Welcome! Your password is set.")
+                flash(done)
                 return redirect(url_for("portal_pages.home", portal_name=portal_name))
-    response = render_template("portal/invitation.html", portal=portal, invite=invite, errors=errors)
-    return response, 422 if errors else 200
+    return render_template(template, portal=portal, link=link, errors=errors), 422 if errors else 200
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def invitation(portal_name, token):
+    return password_link_page(portal_name, token, "get_invitation", "accept_invitation",
+                              "portal/invitation_invalid.html", "portal/invitation.html",
+                              "Welcome! Your password is set.")
 
 
 @bp.get("/")

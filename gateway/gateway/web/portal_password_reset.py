@@ -1,11 +1,11 @@
 """Portal pages for a forgotten password: /portal/<portal_name>/forgot and /reset/<token>."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
 from portico_kit.errors import ServiceError
 
-from ..auth import remember_portal_token
 from ..calls import call
 from .forms import field_errors
+from .portal import password_link_page
 
 bp = Blueprint("portal_password_reset", __name__, url_prefix="/portal/<portal_name>")
 
@@ -30,27 +30,6 @@ def forgot(portal_name):
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset(portal_name, token):
-    portal = call("portal", "get_public_portal", portal_name)
-    try:
-        link = call("portal", "get_password_reset", portal_name, token)
-    except ServiceError as exc:
-        if exc.status not in (404, 410):
-            raise
-        return render_template("portal/reset_invalid.html", portal=portal, error=exc), exc.status
-    errors = {}
-    if request.method == "POST":
-        password, confirm = request.form.get("password", ""), request.form.get("password_confirm", "")
-        if password != confirm:
-            errors = {"password_confirm": "The two passwords differ."}
-        else:
-            try:
-                result = call("portal", "reset_password", portal_name, token, {"password": password})
-            except ServiceError as exc:
-                if exc.status >= 500:
-                    raise
-                errors = field_errors(exc)
-            else:
-                remember_portal_token(portal_name, result["token"])
-                flash("Your new password is set. You are signed in.")
-                return redirect(url_for("portal_pages.home", portal_name=portal_name))
-    return render_template("portal/reset.html", portal=portal, link=link, errors=errors), 422 if errors else 200
+    return password_link_page(portal_name, token, "get_password_reset", "reset_password",
+                              "portal/reset_invalid.html", "portal/reset.html",
+                              "Your new password is set. You are signed in.")
