@@ -239,6 +239,13 @@ def test_documents_are_isolated_between_customers_and_organizations(api, new_org
     quote = api.json("POST", "/api/v1/quotes", token, expect=201, json={
         "customer_id": alice["id"], "line_items": [{"description": "X", "quantity": "1", "rate": "1.00"}]})
     api.json("POST", f"/api/v1/quotes/{quote['id']}/send", token)
+    api.portal_settings(token, show_projects=True)
+    project = api.json("POST", "/api/v1/projects", token, expect=201, json={
+        "customer_id": alice["id"], "name": "Alice's site", "billing_method": "fixed_cost", "fixed_cost": "900.00"})
+    entry = api.json("POST", f"/api/v1/projects/{project['id']}/time-entries", token, expect=201,
+                     json={"date": "2026-11-20", "hours": "2", "billable": True})
+    api.json("POST", "/api/v1/payments", token, expect=201, json={
+        "customer_id": alice["id"], "invoice_id": invoice["id"], "amount": "10.00", "mode": "cash"})
 
     # Bob, a customer of the same organization, sees none of Alice's documents
     for method, path, body in [
@@ -248,13 +255,17 @@ def test_documents_are_isolated_between_customers_and_organizations(api, new_org
             ("POST", f"{base}/invoices/{invoice['id']}/forward", {"email": "x@y.test", "name": "X"}),
             ("GET", f"{base}/quotes/{quote['id']}", None),
             ("POST", f"{base}/quotes/{quote['id']}/accept", {}),
-            ("POST", f"{base}/quotes/{quote['id']}/decline", {"reason": "no"})]:
+            ("POST", f"{base}/quotes/{quote['id']}/decline", {"reason": "no"}),
+            ("GET", f"{base}/projects/{project['id']}", None),
+            ("GET", f"{base}/projects/{project['id']}/time-entries", None)]:
         response = api.request(method, path, bob_token, json=body)
         assert response.status_code in (403, 404), (path, response.status_code)
         assert response.status_code == 404 or response.json()["error"]["code"] == "forwarding_disabled"
     paid = pay(api, base, bob_token, invoice["id"], "1.00", f"bob-{unique}")
     assert paid.status_code == 404
-    assert api.json("GET", f"{base}/invoices", bob_token)["total"] == 0
+    for listing in ("invoices", "quotes", "payments", "projects"):
+        assert api.json("GET", f"{base}/{listing}", bob_token)["total"] == 0, listing
+    assert api.json("GET", f"{base}/summary", bob_token)["balance_due"] == "0.00"
 
     # another organization: 404 for every staff document route
     mallory = new_org("Mallory")["token"]
@@ -267,16 +278,32 @@ def test_documents_are_isolated_between_customers_and_organizations(api, new_org
             ("GET", f"/api/v1/invoices/{invoice['id']}/comments", None),
             ("POST", f"/api/v1/invoices/{invoice['id']}/comments", {"text": "hi"}),
             ("GET", f"/api/v1/quotes/{quote['id']}", None),
+            ("PATCH", f"/api/v1/quotes/{quote['id']}", {"notes": "mine now"}),
+            ("DELETE", f"/api/v1/quotes/{quote['id']}", None),
+            ("POST", f"/api/v1/quotes/{quote['id']}/send", None),
             ("POST", f"/api/v1/quotes/{quote['id']}/convert", None),
+            ("GET", f"/api/v1/quotes/{quote['id']}/comments", None),
+            ("POST", f"/api/v1/quotes/{quote['id']}/comments", {"text": "hi"}),
+            ("GET", f"/api/v1/projects/{project['id']}", None),
+            ("PATCH", f"/api/v1/projects/{project['id']}", {"name": "mine now"}),
+            ("GET", f"/api/v1/projects/{project['id']}/time-entries", None),
+            ("POST", f"/api/v1/projects/{project['id']}/time-entries", {"date": "2026-11-20", "hours": "1",
+                                                                       "billable": True}),
+            ("PATCH", f"/api/v1/projects/{project['id']}/time-entries/{entry['id']}", {"billed": True}),
+            ("DELETE", f"/api/v1/projects/{project['id']}/time-entries/{entry['id']}", None),
             ("GET", f"/api/v1/customers/{alice['id']}/billing-summary", None)]:
         response = api.request(method, path, mallory, json=body)
         assert response.status_code == 404, (method, path, response.status_code)
-    assert api.json("GET", "/api/v1/invoices", mallory)["total"] == 0
+    for listing in ("invoices", "quotes", "payments", "projects"):
+        assert api.json("GET", f"/api/v1/{listing}", mallory)["total"] == 0, listing
+        assert api.json("GET", f"/api/v1/{listing}?customer_id={alice['id']}", mallory)["total"] == 0, listing
     assert api.request("POST", "/api/v1/invoices", mallory, json=invoice_body(alice)).status_code == 422
     pay_other = api.request("POST", "/api/v1/payments", mallory, json={
         "customer_id": alice["id"], "invoice_id": invoice["id"], "amount": "1.00", "mode": "cash"})
     assert pay_other.status_code in (404, 422)
     assert api.json("GET", f"/api/v1/invoices/{invoice['id']}", token)["notes"] in (None, "")
+    assert api.json("GET", f"/api/v1/projects/{project['id']}", token)["name"] == "Alice's site"
+    assert api.json("GET", f"/api/v1/projects/{project['id']}/time-entries", token)["total"] == 1
 
 
 def test_bad_input_is_refused_and_changes_nothing(api, new_org, unique):
