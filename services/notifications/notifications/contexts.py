@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from portico_kit.changes import field_label
+
 
 @dataclass
 class Mail:
@@ -268,7 +270,7 @@ def describe_activity(envelope):
         return (event_type, f"{who} paid {amount} on invoice {document['number']}",
                 f"{person} paid online. Balance due now: {balance}.")
     if event_type == "customer_updated" and by_customer:
-        lines = [f"{_label(name, change)}: {_value(change.get('new'))}"
+        lines = [f"{field_label(name, change)}: {_value(change.get('new'))}"
                  for name, change in sorted((data.get("changes") or {}).items()) if isinstance(change, dict)]
         return (event_type, f"{who} updated their details",
                 f"{person} changed:\n" + "\n".join(lines) if lines else f"{person} saved their details.")
@@ -278,18 +280,6 @@ def describe_activity(envelope):
         return (event_type, f"{who} left a {review.get('rating')}-star review",
                 f"“{comment}”" if comment else "No comment.")
     return None
-
-
-def _label(name, change=None):
-    """How staff read a changed field: the custom field's own label, "Contact phone", "Billing address"."""
-    if (change or {}).get("label"):
-        return change["label"]
-    section, _, field = str(name).partition(".")
-    if section == "contact" and field:
-        return "Contact " + field.replace("_", " ")
-    if section == "custom_fields" and field:
-        return field.replace("_", " ").capitalize()
-    return str(name).replace("_", " ").capitalize()
 
 
 def _value(value):

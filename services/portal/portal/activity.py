@@ -12,6 +12,7 @@ from sqlalchemy import nulls_last, select
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit.actors import require_staff
+from portico_kit.changes import field_label
 from portico_kit.errors import Invalid
 from portico_kit.messaging import first_delivery, on_event
 from portico_kit.pagination import paginate
@@ -50,7 +51,8 @@ def _details(kind, data):
         quote = data.get("quote") or {}
         return {"amount": quote.get("total"), "currency": quote.get("currency")}
     if kind == "customer_updated":
-        return {"fields": sorted((data.get("changes") or {}).keys())}
+        changes = data.get("changes") or {}
+        return {"fields": sorted(field_label(name, change) for name, change in changes.items())}
     if kind == "document_forwarded":
         recipient = data.get("recipient") or {}
         return {"recipient": {"name": recipient.get("name"), "email": recipient.get("email")}}
