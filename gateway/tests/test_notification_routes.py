@@ -198,3 +198,17 @@ def test_menus_show_the_new_pages(client, rpc):
     rpc.on("notifications", "list_messages", {"items": [], "page": 1, "per_page": 50, "total": 0})
     html = client.get("/app/notifications").get_data(as_text=True)
     assert 'href="/app/activity"' in html and 'aria-current="page">Email log' in html
+
+
+def test_activity_page_names_changed_fields_as_people_read_them(client, rpc):
+    sign_in(client, rpc)
+    entry = {"id": "a2", "kind": "customer_updated", "customer_id": "cu-1", "customer_name": "Bob's Bikes",
+             "contact": {"id": "k1", "name": "Bob Baker", "email": "bob@x.test"}, "document": None,
+             "summary": "Bob Baker (Bob's Bikes) updated their details", "at": "2026-03-17T10:00:00Z",
+             "details": {"fields": ["billing_address", "custom_fields.po_number"],
+                         "field_labels": ["Billing address", "PO number"]}}
+    older = dict(entry, id="a3", details={"fields": ["shipping_address"]})  # logged before labels existed
+    rpc.on("portal", "list_activity", {"items": [entry, older], "page": 1, "per_page": 50, "total": 2})
+    rpc.on("portal", "list_sign_ins", {"items": [], "page": 1, "per_page": 20, "total": 0})
+    html = client.get("/app/activity?period=all").get_data(as_text=True)
+    assert "Changed: Billing address, PO number" in html and "Changed: shipping address" in html

@@ -203,6 +203,8 @@ def test_the_customer_edits_their_details_and_staff_see_it_at_once(api, new_org,
     assert entry["customer_id"] == customer["id"] and entry["contact"]["name"]
     assert set(entry["details"]["fields"]) == {"billing_address", "custom_fields.po_number", "contact.first_name",
                                                "contact.last_name", "contact.phone"}
+    assert set(entry["details"]["field_labels"]) == {"Billing address", "PO number", "Contact first name",
+                                                     "Contact last name", "Contact phone"}
     staff_mail = mail.wait_for(owner["email"], subject_contains="updated their details")
     assert "Shelbyville" in body_text(staff_mail[-1])
 

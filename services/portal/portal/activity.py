@@ -51,8 +51,8 @@ def _details(kind, data):
         quote = data.get("quote") or {}
         return {"amount": quote.get("total"), "currency": quote.get("currency")}
     if kind == "customer_updated":
-        changes = data.get("changes") or {}
-        return {"fields": sorted(field_label(name, change) for name, change in changes.items())}
+        changes = data.get("changes") or {}  # the keys for programs, the labels for people
+        return {"fields": sorted(changes), "field_labels": [field_label(name, changes[name]) for name in sorted(changes)]}
     if kind == "document_forwarded":
         recipient = data.get("recipient") or {}
         return {"recipient": {"name": recipient.get("name"), "email": recipient.get("email")}}

@@ -111,7 +111,8 @@ def test_the_customers_own_actions_are_logged_with_who_what_which_document_and_w
     assert by_kind["payment_recorded"]["summary"] == "Bob Baker (Bob's Bikes) paid EUR 40.00 on invoice INV-9"
     assert by_kind["document_forwarded"]["details"]["recipient"]["email"] == "carla@x.test"
     assert by_kind["review_submitted"]["details"]["rating"] == 5 and by_kind["customer_updated"]["document"] is None
-    assert by_kind["customer_updated"]["details"]["fields"] == ["Phone"]  # as staff read it
+    assert by_kind["customer_updated"]["details"]["fields"] == ["phone"]
+    assert by_kind["customer_updated"]["details"]["field_labels"] == ["Phone"]  # as staff read it
     signed_in = by_kind["signed_in"]
     assert signed_in["contact"]["email"] == "bob@bikes.test" and signed_in["customer_name"] == "Bob's Bikes"
     assert [i["at"] for i in items] == sorted((i["at"] for i in items), reverse=True)  # newest first
