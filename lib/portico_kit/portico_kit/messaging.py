@@ -7,12 +7,14 @@
 - Inbox side: `first_delivery()` records `event_id` per handler in the handler's transaction, so a
   redelivered event changes nothing.
 """
+import functools
 import inspect
 import logging
 import uuid
 import weakref
 from datetime import timedelta
 
+import eventlet
 from kombu import Connection, Exchange, Queue
 from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
@@ -21,11 +23,12 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.standalone.events import get_event_exchange
 from nameko.timer import timer
 from sqlalchemy import JSON, DateTime, Integer, String, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import config
 from .db import Database, is_postgres
+from .errors import ServiceTimeout, ServiceUnavailable
 from .timeutil import iso, utcnow
 
 log = logging.getLogger(__name__)
@@ -84,10 +87,45 @@ def first_delivery(session, model, envelope, handler):
     return True
 
 
+REQUEUE_PAUSE = config.env_float("EVENT_REQUEUE_PAUSE_SECONDS", 2.0)
+# Failures that pass: another service down or slow, our database unreachable or busy.
+TRANSIENT = (ServiceUnavailable, ServiceTimeout, OperationalError, InterfaceError)
+
+
 def on_event(source_service, event_type):
-    """A durable, pooled handler: one replica of the service gets each event; queued while down."""
-    return event_handler(source_service, event_type, handler_type=SERVICE_POOL,
-                         reliable_delivery=True, requeue_on_error=False)
+    """A durable, pooled handler: one replica of the service gets each event; queued while down.
+
+    An event whose handling failed for a passing reason (TRANSIENT) goes back to the queue after a
+    pause and is handled again: handlers are idempotent through `first_delivery`, whose mark is
+    rolled back with the failed work. Any other error is logged and the event dropped, so one bad
+    event can never block its queue.
+    """
+    def decorate(handler):
+        @functools.wraps(handler)
+        def handle(self, event):
+            try:
+                return handler(self, event)
+            except TRANSIENT as exc:
+                log.warning("%s: %s; the event goes back to the queue", handler.__name__, exc)
+                _rollback(self)
+                eventlet.sleep(REQUEUE_PAUSE)  # do not spin while the other side is away
+                raise
+            except Exception:
+                log.exception("%s: event dropped", handler.__name__)
+                _rollback(self)
+                return None
+        return event_handler(source_service, event_type, handler_type=SERVICE_POOL,
+                             reliable_delivery=True, requeue_on_error=True)(handle)
+    return decorate
+
+
+def _rollback(service):
+    db = getattr(service, "db", None)
+    if db is not None:
+        try:
+            db.rollback()
+        except Exception:  # the connection itself is gone; the session is discarded with the worker
+            log.debug("rollback failed", exc_info=True)
 
 
 class OutboxDispatcher(DependencyProvider):

@@ -7,6 +7,8 @@ from sqlalchemy import String, create_engine, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portico_kit.db import Database
+from portico_kit.errors import ServiceUnavailable
+from portico_kit import messaging
 from portico_kit.messaging import (OutboxDispatcher, OutboxEventMixin, OutboxRelayMixin, ProcessedEventMixin,
                                    declare_event_queues, first_delivery, on_event)
 
@@ -145,3 +147,37 @@ def test_queues_declared_at_deploy_keep_events_sent_before_the_consumer_starts(
     dispatch_event("kit_producer", "note_added", {"id": "early"})
     start(container_factory, rabbit_config, Consumer, make_db(tmp_path, "c"))
     assert wait_for(lambda: seen == ["early"])
+
+
+ATTEMPTS = []
+
+
+class FlakyConsumer:
+    """Fails like a service that is briefly down, then like a bug: the first is retried, the second not."""
+    name = "kit_flaky_consumer"
+    db = Database()
+
+    @on_event("kit_producer", "note_added")
+    def on_kit_producer_note_added(self, event):
+        note = event["data"]["id"]
+        ATTEMPTS.append(note)
+        if first_delivery(self.db, ProcessedEvent, event, "on_kit_producer_note_added"):
+            if note == "busy" and ATTEMPTS.count(note) < 3:
+                raise ServiceUnavailable(message="customers is not running")  # the mark is rolled back
+            if note == "broken":
+                raise KeyError("a bug")
+            SEEN.append(note)
+            self.db.commit()
+
+
+def test_a_passing_failure_sends_the_event_back_and_a_bug_drops_it(container_factory, rabbit_config,
+                                                                     dispatch_event, tmp_path, seen, monkeypatch):
+    monkeypatch.setattr(messaging, "REQUEUE_PAUSE", 0.05)
+    ATTEMPTS.clear()
+    start(container_factory, rabbit_config, FlakyConsumer, make_db(tmp_path, "flaky"))
+    dispatch_event("kit_producer", "note_added", {"id": "broken"})
+    dispatch_event("kit_producer", "note_added", {"id": "busy"})
+    assert wait_for(lambda: seen == ["busy"], timeout=15)
+    assert ATTEMPTS.count("busy") == 3  # twice refused while "customers" was away, then handled once
+    eventlet.sleep(0.5)
+    assert ATTEMPTS.count("broken") == 1 and seen == ["busy"]  # a bug is logged, never retried in a loop
