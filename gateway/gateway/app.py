@@ -7,7 +7,9 @@ import time
 from flask import Flask, g, redirect, request
 from flask_wtf.csrf import CSRFProtect
 
-from . import api, errors, metrics, web
+from portico_kit import tracing as kit_tracing
+
+from . import api, errors, metrics, tracing, web
 from .rpc import RpcClient
 from .settings import Settings
 from .web import filters, navigation
@@ -40,6 +42,8 @@ def create_app(settings=None, rpc_client=None):
     app.extensions["portico.settings"] = settings
     app.extensions["portico.rpc"] = rpc_client or RpcClient(settings.amqp_uri, settings.rpc_timeout)
 
+    kit_tracing.setup("gateway")  # OpenTelemetry export, only when OTEL_EXPORTER_OTLP_ENDPOINT is set
+    tracing.register(app)  # first: every later hook and log line knows the request id
     csrf = CSRFProtect(app)
     for blueprint in blueprints(api):
         csrf.exempt(blueprint)  # bearer tokens, never cookies: nothing for CSRF to ride on

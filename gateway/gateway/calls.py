@@ -2,10 +2,12 @@
 from flask import current_app, request
 
 from .errors import ApiError
+from .tracing import rpc_span
 
 
 def call(service, method, *args, **kwargs):
-    return current_app.extensions["portico.rpc"].call(service, method, *args, **kwargs)
+    with rpc_span(service, method):
+        return current_app.extensions["portico.rpc"].call(service, method, *args, **kwargs)
 
 
 def settings():

@@ -6,6 +6,8 @@ import os
 import shutil
 import tempfile
 
+from portico_kit import logs
+
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 workers = int(os.environ.get("GATEWAY_WORKERS", "2"))
@@ -13,8 +15,12 @@ threads = int(os.environ.get("GATEWAY_THREADS", "8"))
 graceful_timeout = 10
 timeout = 60
 accesslog = "-" if os.environ.get("ACCESS_LOG", "1") == "1" else None
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 errorlog = "-"
+# the kit's format (LOG_FORMAT=text|json: service, request id, org id, level) for every logger
+logconfig_dict = logs.logging_config("gateway")
+logconfig_dict["loggers"].update({name: {"level": "INFO", "handlers": ["console"], "propagate": False}
+                                  for name in ("gunicorn.error", "gunicorn.access")})
 
 # Metrics from every worker add up in one folder (prometheus_client multiprocess mode).
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -19,6 +19,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from portico_kit.errors import ServiceError, ServiceTimeout, ServiceUnavailable
 
 from . import metrics
+from .tracing import call_context
 
 log = logging.getLogger(__name__)
 # Fail fast when the broker is away instead of kombu's default of retrying for ~15 s.
@@ -60,6 +61,7 @@ class RpcClient:
     def _method(self, service, method, timeout):
         standalone, cluster = self._proxy()
         standalone._reply_listener.queue_consumer.timeout = timeout
+        cluster._worker_ctx.data = call_context()  # request id, org id, trace: nameko context data
         return MethodProxy(cluster._worker_ctx, service, method, cluster._reply_listener,
                            expiration=timeout, retry_policy=PUBLISH_RETRY)
 

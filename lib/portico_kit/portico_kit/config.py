@@ -42,20 +42,12 @@ def rpc_timeout():
     return env_float("SERVICE_RPC_TIMEOUT", 5.0)
 
 
-def nameko_config():
+def nameko_config(service=None):
+    from .logs import logging_config  # logs reads this module's env()
     return {
         "AMQP_URI": amqp_uri(),
         "max_workers": env_int("MAX_WORKERS", 10),
         "serializer": "json",
         "HEARTBEAT": env_int("AMQP_HEARTBEAT", 30),
-        "LOGGING": {
-            "version": 1,
-            "disable_existing_loggers": False,
-            "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-            "filters": {"expected": {"()": "portico_kit.logfilter.ExpectedErrors"}},
-            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
-                                     "filters": ["expected"]}},
-            "root": {"level": env("LOG_LEVEL", "INFO"), "handlers": ["console"]},
-            "loggers": {"kombu": {"level": "WARNING"}, "amqp": {"level": "WARNING"}},
-        },
+        "LOGGING": logging_config(service, extra_filters=[("expected", "portico_kit.logfilter.ExpectedErrors")]),
     }

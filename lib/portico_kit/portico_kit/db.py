@@ -12,7 +12,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
-from . import config
+from . import config, tracing
 
 _green_patched = False
 
@@ -75,6 +75,7 @@ class Database(DependencyProvider):
         self.url = (self.container.config.get("DATABASE_URL")
                     or config.database_url(self.container.service_name))
         self.engine = make_engine(self.url, pool_size=self.container.max_workers)
+        tracing.instrument_engine(self.engine)  # SQL spans, when OpenTelemetry export is on
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         self.sessions = weakref.WeakKeyDictionary()
 

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from . import config
 from .errors import ServiceUnavailable
+from .tracing import RequestContext
 
 
 def heartbeat_path():
@@ -20,6 +21,9 @@ def heartbeat_path():
 
 class HealthMixin:
     """Mix into a service that has `db` (Database)."""
+
+    # ops see which request each log line belongs to (portico_kit.tracing)
+    request_context = RequestContext()
 
     @rpc
     def ping(self):

@@ -1,6 +1,7 @@
 """Events that are not lost and not handled twice.
 
-- The envelope every event carries: {event_id, event_type, version, occurred_at, org_id, actor, data}.
+- The envelope every event carries: {event_id, event_type, version, occurred_at, org_id, actor, data,
+  request_id} (request_id: the request it was made under, also sent as nameko context data).
 - Outbox: a service writes its events into its own `outbox_events` table in the same transaction as
   the change (`self.events(...)`). After the worker ends they are published at once; a timer relays
   whatever a crash or a broker outage left behind. Delivery is therefore at least once.
@@ -26,10 +27,11 @@ from sqlalchemy import JSON, DateTime, Integer, String, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from . import config
+from . import config, logs
 from .db import Database, is_postgres
 from .errors import ServiceTimeout, ServiceUnavailable
 from .timeutil import iso, utcnow
+from .tracing import event_headers
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ def make_envelope(event_type, data, actor=None, org_id=None, version=1):
         "org_id": org_id or (actor or {}).get("org_id"),
         "actor": actor,
         "data": data,
+        "request_id": logs.current().get("request_id"),
     }
 
 
@@ -181,7 +184,8 @@ class OutboxDispatcher(DependencyProvider):
         published = 0
         try:
             for row in rows:
-                self.publisher.publish(row.payload, exchange=self.exchange, routing_key=row.event_type)
+                self.publisher.publish(row.payload, exchange=self.exchange, routing_key=row.event_type,
+                                       headers=event_headers(row.payload))
                 row.published_at = utcnow()
                 published += 1
         except Exception:  # broker unreachable: the relay timer tries again

@@ -12,16 +12,18 @@ import sys  # noqa: E402
 
 from nameko.cli.run import run  # noqa: E402
 
-from . import config  # noqa: E402
+from . import config, tracing  # noqa: E402
 from .loader import service_class  # noqa: E402
 
 
 def main(argv):
     if len(argv) != 2:
         raise SystemExit("usage: python -m portico_kit.runner <package>.service")
-    nameko_config = config.nameko_config()
+    cls = service_class(argv[1])
+    nameko_config = config.nameko_config(service=cls.name)
     logging.config.dictConfig(nameko_config["LOGGING"])
-    run([service_class(argv[1])], nameko_config)
+    tracing.setup(cls.name)  # OpenTelemetry export, only when OTEL_EXPORTER_OTLP_ENDPOINT is set
+    run([cls], nameko_config)
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def test_postgres_gets_one_database_per_service():
 def test_dockerfiles_copy_what_exists_and_run_in_exec_form(folder):
     with open(os.path.join(ROOT, folder, "Dockerfile")) as fh:
         lines = [line.strip() for line in fh if line.strip() and not line.startswith("#")]
-    assert lines[0].startswith("FROM python:3.11")
+    assert lines[:2] == ["ARG BASE_IMAGE=python:3.11-slim", "FROM ${BASE_IMAGE}"], "real Docker's default base"
     for line in lines:
         if line.startswith("COPY "):
             for source in line.split()[1:-1]:
@@ -69,3 +69,19 @@ def test_dockerfiles_copy_what_exists_and_run_in_exec_form(folder):
     argv = json.loads(cmd[4:])
     assert isinstance(argv, list) and argv, "exec form"
     assert any(line.startswith("USER ") for line in lines), "not as root"
+    for line in lines:
+        if line.startswith(("ENV ", "ARG ")):
+            assert not re.search(r"SECRET|PASSWORD|TOKEN|_KEY", line), f"{folder}: no secrets baked in: {line}"
+
+
+def dockerfile_instructions(folder):
+    with open(os.path.join(ROOT, folder, "Dockerfile")) as fh:
+        return [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+
+
+def test_every_image_starts_with_the_same_layers_so_the_kit_is_installed_once():
+    folders = [f"services/{n}" for n in SERVICE_FOLDERS] + ["gateway"]
+    prefixes = {tuple(dockerfile_instructions(f)[:9]) for f in folders}
+    assert len(prefixes) == 1, prefixes
+    [prefix] = prefixes
+    assert prefix[-1] == "RUN pip install --quiet -c constraints.txt ./lib/portico_kit"
