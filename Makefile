@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PACKAGES := lib/portico_kit $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml)) gateway
 PYPROJECTS := $(wildcard lib/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
 
-.PHONY: dev test test-services test-system bench venv migration clean
+.PHONY: dev test test-services test-system test-compose bench venv migration clean
 
 $(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,18 +20,24 @@ venv: $(STAMP)
 dev: $(STAMP)
 	$(PY) -m devstack
 
-## every test: services in-process under eventlet, then gateway, system and browser tests unpatched
+## every test: services in-process under eventlet, then gateway, system and browser tests unpatched,
+## then the containers (podman; skips saying why where podman cannot run them)
 test: $(STAMP)
 	@status=0; \
 	$(MAKE) --no-print-directory test-services || status=1; \
 	$(MAKE) --no-print-directory test-system || status=1; \
+	$(MAKE) --no-print-directory test-compose || status=1; \
 	exit $$status
 
 test-services: $(STAMP)
-	$(PY) -m pytest lib/portico_kit/tests services
+	$(PY) -m pytest lib/portico_kit/tests services tests/tracing
 
 test-system: $(STAMP)
-	$(PY) -m pytest -p no:pytest_nameko gateway/tests tests
+	$(PY) -m pytest -p no:pytest_nameko gateway/tests tests --ignore=tests/compose --ignore=tests/tracing
+
+## docker-compose.yml built and run with podman: images FROM a local Debian base, billing scaled to 3
+test-compose: $(STAMP)
+	$(PY) -m pytest -p no:pytest_nameko -s -rs tests/compose
 
 ## load through the gateway and event throughput, each against a baseline measured in the same run
 bench: $(STAMP)

@@ -65,7 +65,7 @@ def register(app):
         logs.bind(service="gateway", request_id=g.request_id)
         if tracing.enabled():
             g.trace_span = tracing.start_span(f"{request.method} {request.url_rule.rule if request.url_rule else request.path}",
-                                              "SERVER", parent_carrier=dict(request.headers),
+                                              "SERVER", parent_carrier=request.headers,
                                               attributes={"http.method": request.method, "http.target": request.path})
 
     @app.after_request

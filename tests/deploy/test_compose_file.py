@@ -85,3 +85,20 @@ def test_every_image_starts_with_the_same_layers_so_the_kit_is_installed_once():
     assert len(prefixes) == 1, prefixes
     [prefix] = prefixes
     assert prefix[-1] == "RUN pip install --quiet -c constraints.txt ./lib/portico_kit"
+
+
+def test_the_host_network_override_covers_every_portico_container(compose):
+    with open(os.path.join(ROOT, "deploy/podman/compose.host.yml")) as fh:
+        override = yaml.safe_load(fh)
+    external = set(override["x-portico-external"])
+    assert external == {n for n, s in compose["services"].items() if "build" not in s}, "infrastructure only"
+    for name, service in compose["services"].items():
+        if name in external:
+            continue
+        entry = override["services"].get(name)
+        assert entry and entry["network_mode"] == "host", f"deploy/podman/compose.host.yml: add {name}"
+        if name != "gateway":
+            assert entry["environment"]["DATABASE_URL"] == "${PORTICO_%s_DATABASE_URL}" % name.split("-")[0].upper()
+        assert service["build"]["args"]["BASE_IMAGE"] == "${BASE_IMAGE:-python:3.11-slim}"
+        if not name.endswith("-migrate"):
+            assert service["restart"] == "unless-stopped", name

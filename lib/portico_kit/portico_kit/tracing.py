@@ -54,6 +54,14 @@ def enabled():
     return _provider is not None
 
 
+def shutdown():
+    """Flush and turn export off again (tests)."""
+    global _provider
+    if _provider is not None:
+        _provider.shutdown()
+    _provider = None
+
+
 def tracer():
     return _provider.get_tracer("portico")
 
@@ -93,6 +101,8 @@ def instrument_engine(engine):
 
     @event.listens_for(engine, "before_cursor_execute")
     def _start(conn, cursor, statement, parameters, context, executemany):
+        if not enabled():
+            return
         from opentelemetry import trace
         context._portico_span = tracer().start_span(
             statement.split(None, 1)[0].upper() if statement else "SQL", kind=trace.SpanKind.CLIENT,

@@ -138,7 +138,11 @@ def test_without_a_caller_context_the_org_comes_from_the_actor(container_factory
     container_factory(Back, dict(rabbit_config, DATABASE_URL=database(tmp_path, "b"))).start()
     with ClusterRpcProxy(rabbit_config) as cluster:
         cluster.trace_back.add({"kind": "staff", "org_id": "org-8"}, "n2")
-    [record] = [r for r in collected.records if r.getMessage().startswith("rpc trace_back.add")]
+
+    def logged():  # written once the reply is out
+        return [r for r in collected.records if r.getMessage().startswith("rpc trace_back.add")]
+    assert wait_for(logged)
+    [record] = logged()
     assert (record.service, record.org_id, record.request_id) == ("trace_back", "org-8", None)
 
 
