@@ -84,7 +84,7 @@ def test_every_image_starts_with_the_same_layers_so_the_kit_is_installed_once():
     prefixes = {tuple(dockerfile_instructions(f)[:9]) for f in folders}
     assert len(prefixes) == 1, prefixes
     [prefix] = prefixes
-    assert prefix[-1] == "RUN pip install --quiet -c constraints.txt ./lib/portico_kit"
+    assert prefix[-1] == "RUN pip install --quiet -c constraints.txt setuptools ./lib/portico_kit"
 
 
 def test_the_host_network_override_covers_every_portico_container(compose):
