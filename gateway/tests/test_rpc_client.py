@@ -25,7 +25,8 @@ class Target:
         self.process = subprocess.Popen([sys.executable, "-m", "portico_kit.runner", "rpc_target"], env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = RpcClient(self.amqp_uri, timeout=1)
-        for _ in range(100):
+        deadline = time.monotonic() + 60  # a busy machine takes a while to import nameko
+        while time.monotonic() < deadline:
             try:
                 return client.call("rpc_target", "ping")
             except (ServiceUnavailable, ServiceTimeout):
