@@ -12,11 +12,8 @@ from sqlalchemy import text
 
 from . import config
 from .errors import ServiceUnavailable
+from .healthcheck import heartbeat_path
 from .tracing import RequestContext
-
-
-def heartbeat_path():
-    return config.env("HEARTBEAT_FILE", "/tmp/portico-heartbeat")
 
 
 class HealthMixin:

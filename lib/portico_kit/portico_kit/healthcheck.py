@@ -6,7 +6,12 @@ import os
 import sys
 import time
 
-from .health import heartbeat_path
+from .config import env
+
+
+def heartbeat_path():
+    # here, not in health.py: the check runs every few seconds and must not import nameko
+    return env("HEARTBEAT_FILE", "/tmp/portico-heartbeat")
 
 
 def main(argv):

@@ -40,7 +40,7 @@ class ContextFilter(logging.Filter):
 
     def filter(self, record):
         values = current()
-        record.service = values.get("service") or self.service or config.env("SERVICE_NAME", "portico")
+        record.service = values.get("service") or self.service
         for field in FIELDS:
             setattr(record, field, values.get(field))
         record.request_label = values.get("request_id") or "-"

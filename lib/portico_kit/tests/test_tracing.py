@@ -6,8 +6,8 @@ import eventlet
 import pytest
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
-from sqlalchemy import String, create_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import create_engine
+from sqlalchemy.orm import DeclarativeBase
 
 from portico_kit import logs
 from portico_kit.db import Database
@@ -20,13 +20,8 @@ class Base(DeclarativeBase):
     pass
 
 
-class Note(Base):
-    __tablename__ = "notes"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-
-
 class OutboxEvent(OutboxEventMixin, Base):
-    pass
+    """Back's outbox; the listener remembers what it handled in ProcessedEvent."""
 
 
 class ProcessedEvent(ProcessedEventMixin, Base):
@@ -55,7 +50,6 @@ class Back:
 
     @rpc
     def add(self, actor, note_id):
-        self.db.add(Note(id=note_id))
         self.events("note_added", {"id": note_id}, actor=actor)
         self.db.commit()
         return note_id
