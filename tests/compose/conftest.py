@@ -14,6 +14,7 @@ import time
 import uuid
 
 import pytest
+import requests
 
 from devstack.supervisor import broker_problem, free_port
 from portico_kit.testing import databases, rabbit
@@ -39,6 +40,21 @@ def build_base():
     if result.returncode != 0:
         pytest.fail(f"building the base image failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     return result.stdout.strip()
+
+
+def wait_ready(url, timeout):
+    """Until the containerized gateway reaches every service over the broker (/readyz)."""
+    deadline, last = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        try:
+            response = requests.get(url + "/readyz", timeout=10)
+            if response.status_code == 200:
+                return
+            last = response.text[:300]
+        except requests.RequestException as exc:
+            last = repr(exc)
+        time.sleep(1)
+    pytest.fail(f"the containerized gateway never became ready: {last}")
 
 
 class ComposeStack:
@@ -78,6 +94,7 @@ def compose_stack():
         started = time.monotonic()
         project.up(scale={"billing": 3}, timeout=300)
         project.wait_healthy("gateway")
+        wait_ready(f"http://127.0.0.1:{port}", timeout=300)
         timings["up, healthy"] = time.monotonic() - started
         print("compose level:", ", ".join(f"{k} {v:.0f}s" for k, v in timings.items()))
         yield ComposeStack(project, f"http://127.0.0.1:{port}", mail)
