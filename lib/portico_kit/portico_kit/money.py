@@ -31,3 +31,25 @@ def round_money(value):
 
 def money_str(value):
     return str(round_money(value))
+
+
+# Symbols for the common currencies; every other currency shows its ISO code after the amount.
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+def format_money(amount, currency=None):
+    """"1250.5", "EUR" -> "€1,250.50"; "1250.5", "CHF" -> "1,250.50 CHF"; never float arithmetic.
+
+    The one formatter for people (pages, PDFs); blank for a missing amount is "—"."""
+    if amount is None or amount == "":
+        return "—"
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        return str(amount)
+    sign = "-" if value < 0 else ""
+    digits = f"{abs(value):,.2f}"
+    code = (currency or "").upper()
+    if code in CURRENCY_SYMBOLS:
+        return f"{sign}{CURRENCY_SYMBOLS[code]}{digits}"
+    return f"{sign}{digits} {code}".rstrip()
