@@ -1,12 +1,14 @@
-"""`make bench`, two measurements, each against a baseline taken in the same run:
+"""`make bench`, three measurements, each against a baseline taken in the same run:
 
 1. gateway: requests/s and p50/p95 of GET /healthz (the gateway alone: the baseline), of the
    portal's GET /portal/<name>/api/v1/me (two RPCs behind it) and of its invoice list (session,
    then billing reading 20 sent invoices), on a fresh local stack;
 2. events: events/s through a counting nameko handler (the baseline), through the Portico
-   idempotent-consumer pattern, and turned into delivered emails by the notifications service.
+   idempotent-consumer pattern, and turned into delivered emails by the notifications service;
+3. documents: PDFs/s of a 10-line invoice, cold (WeasyPrint) and cached (through the gateway), as
+   ratios to rendering the same HTML to a string; and what a PDF costs over the bus (1 KB, 200 KB, 1 MB).
 
-Options: --only gateway|events --duration SECONDS --concurrency N --events N --emails N --json PATH
+Options: --only gateway|events|documents --duration SECONDS --concurrency N --events N --emails N --json PATH
 """
 import argparse
 import json
@@ -20,7 +22,7 @@ from devstack.supervisor import Stack, broker_problem, free_port
 from portico_kit.testing import rabbit
 from portico_kit.testing.smtp import MailCatcher, body_text
 
-from . import events, load
+from . import documents, events, load
 
 
 INVOICES = 20  # sent invoices of the benchmark's customer: one page of the portal's invoice list
@@ -46,7 +48,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--only", choices=("gateway", "events"))
+    parser.add_argument("--only", choices=("gateway", "events", "documents"))
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--emails", type=int, default=300)
     parser.add_argument("--json", default=os.path.join("bench-results", "bench.json"))
@@ -64,6 +66,8 @@ def main(argv=None):
             ok = ok and all(report["gateway"][k]["errors"] == 0 for k in ("healthz", "portal_me", "portal_invoices"))
         if args.only in (None, "events"):
             report["events"] = bench_events(args, mail)
+        if args.only in (None, "documents"):
+            report["documents"] = bench_documents(args, mail)
     finally:
         mail.stop()
     os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
@@ -84,6 +88,29 @@ def bench_events(args, mail):
     print(f"{'idempotent (SQLite commit)':<28}{result['idempotent_events_per_s']:>10.0f}"
           f"{result['idempotent_to_raw']:>8.2f}")
     print(f"{'event -> delivered email':<28}{result['emails_per_s']:>10.0f}{result['email_to_raw']:>8.2f}")
+    return result
+
+
+def bench_documents(args, mail):
+    vhost = rabbit.create_vhost("bench_documents")
+    port = free_port()
+    stack = Stack(tempfile.mkdtemp(prefix="portico-bench-docs-"), rabbit.uri_for(vhost), port=port,
+                  env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "LOG_LEVEL": "WARNING"})
+    try:
+        stack.migrate()
+        stack.start()
+        stack.wait_ready(90)
+        api = Portico(stack.url)
+        suffix = uuid.uuid4().hex[:6]
+        owner = api.signup(f"Bench Docs {suffix}", f"docs-{suffix}@bench.test")
+        invoice = documents.prepare(api, owner["token"])
+        seconds = max(args.duration / 2, 3)
+        result = documents.rendering(stack, api, owner["token"], invoice, rabbit.uri_for(vhost), seconds)
+        result["bus"] = documents.bus_cost(rabbit.uri_for(vhost))
+    finally:
+        stack.stop()
+        rabbit.delete_vhost(vhost)
+    documents.report(result, result["bus"])
     return result
 
 

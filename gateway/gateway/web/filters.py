@@ -22,6 +22,6 @@ def status_tone(value):
 def register(app):
     app.add_template_filter(format_moment, "when")
     app.add_template_filter(format_day, "day")
-    app.add_template_filter(money)
+    app.add_template_filter(money, "money")
     app.add_template_filter(status_label)
     app.add_template_filter(status_tone)
