@@ -1,11 +1,16 @@
 """Template helpers. Money and dates are formatted by the kit, as in PDFs and emails."""
-from portico_kit.money import format_money as money
+from portico_kit.l10n import format_money
 from portico_kit.timeutil import format_day, format_moment
 
 STATUS_LABELS = {"partially_paid": "Partially paid", "bank_transfer": "Bank transfer", "fixed_cost": "Fixed cost"}
 # Badge colour by status: good news green, needs attention red, the rest neutral.
 STATUS_TONES = {"paid": "ok", "accepted": "ok", "invoiced": "ok", "overdue": "bad", "declined": "bad",
                 "expired": "bad", "void": "bad"}
+
+
+def money(amount, currency=None):
+    """"1250.5", "EUR" -> "€1,250.50", in the currency's own decimals (portico_kit.l10n)."""
+    return format_money(amount, currency)
 
 
 def status_label(value):

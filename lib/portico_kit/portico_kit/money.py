@@ -1,7 +1,16 @@
-"""Money crosses boundaries as decimal strings next to an ISO 4217 code."""
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+"""Money crosses boundaries as decimal strings next to an ISO 4217 code, in that currency's own
+minor units: `"1250"` JPY, `"1250.50"` USD, `"1250.125"` KWD. The number of decimals comes from
+Babel's currency data (ISO 4217 / CLDR), never from a table of ours; rounding is half-up.
 
-# Active ISO 4217 codes (2024 list), enough to refuse typos like "EURO" or "usd ".
+Formatting for people (symbols, separators, the reader's language) is `portico_kit.l10n`.
+"""
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from babel.numbers import get_currency_precision
+
+# Active ISO 4217 codes (2024 list), enough to refuse typos like "EURO" or "usd " and withdrawn
+# currencies (Babel also knows DEM or ESP, which no invoice should carry any more).
 CURRENCIES = frozenset("""
 AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
 CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD
@@ -12,7 +21,19 @@ STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND 
 XPF YER ZAR ZMW ZWL
 """.split())
 
-CENT = Decimal("0.01")
+# The most decimals any active currency has (KWD, BHD, OMR, JOD, TND, LYD): what storage must hold.
+MAX_DIGITS = 3
+
+
+@lru_cache(maxsize=None)
+def currency_digits(code):
+    """Decimals of the currency's minor unit: JPY 0, USD 2, KWD 3 (2 for a code Babel lacks)."""
+    return get_currency_precision((code or "").strip().upper())
+
+
+def quantum(code):
+    """The currency's smallest unit as a Decimal exponent: Decimal("1"), ("0.01"), ("0.001")."""
+    return Decimal(1).scaleb(-currency_digits(code))
 
 
 def to_decimal(value):
@@ -25,31 +46,27 @@ def to_decimal(value):
     return result
 
 
-def round_money(value):
-    return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+def round_money(value, currency):
+    """Half-up to the currency's own minor unit: 0.125 USD -> 0.13, 0.5 JPY -> 1, 0.0125 KWD -> 0.013."""
+    return to_decimal(value).quantize(quantum(currency), rounding=ROUND_HALF_UP) + 0
 
 
-def money_str(value):
-    return str(round_money(value))
+def money_str(value, currency):
+    """The API's form: "1250" JPY, "1250.50" USD, "1250.125" KWD."""
+    return str(round_money(value if value is not None else 0, currency))
 
 
-# Symbols for the common currencies; every other currency shows its ISO code after the amount.
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
+def has_too_many_digits(value, currency):
+    """True when a decimal carries more decimals than the currency's minor unit ("1.001" USD)."""
+    number = to_decimal(value)
+    return number != number.quantize(quantum(currency), rounding=ROUND_HALF_UP)
 
 
-def format_money(amount, currency=None):
-    """"1250.5", "EUR" -> "€1,250.50"; "1250.5", "CHF" -> "1,250.50 CHF"; never float arithmetic.
+def to_minor_units(value, currency):
+    """An amount as an integer count of minor units, as card processors want it: 30.375 KWD -> 30375."""
+    return int(round_money(value, currency).scaleb(currency_digits(currency)))
 
-    The one formatter for people (pages, PDFs); blank for a missing amount is "—"."""
-    if amount is None or amount == "":
-        return "—"
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        return str(amount)
-    sign = "-" if value < 0 else ""
-    digits = f"{abs(value):,.2f}"
-    code = (currency or "").upper()
-    if code in CURRENCY_SYMBOLS:
-        return f"{sign}{CURRENCY_SYMBOLS[code]}{digits}"
-    return f"{sign}{digits} {code}".rstrip()
+
+def from_minor_units(units, currency):
+    """The other way: 30375 KWD minor units -> Decimal("30.375")."""
+    return (Decimal(int(units)).scaleb(-currency_digits(currency))).quantize(quantum(currency))

@@ -15,7 +15,7 @@ import eventlet
 from eventlet import tpool
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from portico_kit.money import format_money
+from portico_kit.l10n import format_money
 from portico_kit.timeutil import format_day
 
 from . import config
