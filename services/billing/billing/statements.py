@@ -65,7 +65,7 @@ class StatementsMixin:
         invoices = [i for i in invoices if i.currency == currency and i.date <= end]
         entries = [ledger.Entry("invoice", i.date, i.total, i.id, i.number, f"Due {i.due_date.isoformat()}",
                                 due_date=i.due_date, order=i.created_at.isoformat() if i.created_at else "",
-                                ref={"document_id": i.id}) for i in invoices]
+                                ref={"document_id": i.id, "due_date": i.due_date.isoformat()}) for i in invoices]
         entries += self._statement_payments(org_id, customer_id, currency, end)
         entries += self._statement_refunds(org_id, customer_id, currency, end)
         result = ledger.as_json(ledger.statement(entries, start, end))
