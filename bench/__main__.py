@@ -11,6 +11,7 @@
 Options: --only gateway|events|documents --duration SECONDS --concurrency N --events N --emails N --json PATH
 """
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -91,38 +92,37 @@ def bench_events(args, mail):
     return result
 
 
-def bench_documents(args, mail):
-    vhost = rabbit.create_vhost("bench_documents")
-    port = free_port()
-    stack = Stack(tempfile.mkdtemp(prefix="portico-bench-docs-"), rabbit.uri_for(vhost), port=port,
+@contextlib.contextmanager
+def local_stack(mail, name):
+    """A fresh stack of every service and the gateway on a vhost of its own: (stack, amqp_uri)."""
+    vhost = rabbit.create_vhost(name)
+    stack = Stack(tempfile.mkdtemp(prefix=f"portico-{name}-"), rabbit.uri_for(vhost), port=free_port(),
                   env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "LOG_LEVEL": "WARNING"})
     try:
         stack.migrate()
         stack.start()
         stack.wait_ready(90)
+        yield stack, rabbit.uri_for(vhost)
+    finally:
+        stack.stop()
+        rabbit.delete_vhost(vhost)
+
+
+def bench_documents(args, mail):
+    with local_stack(mail, "bench_documents") as (stack, amqp_uri):
         api = Portico(stack.url)
         suffix = uuid.uuid4().hex[:6]
         owner = api.signup(f"Bench Docs {suffix}", f"docs-{suffix}@bench.test")
         invoice = documents.prepare(api, owner["token"])
         seconds = max(args.duration / 2, 3)
-        result = documents.rendering(stack, api, owner["token"], invoice, rabbit.uri_for(vhost), seconds)
-        result["bus"] = documents.bus_cost(rabbit.uri_for(vhost))
-    finally:
-        stack.stop()
-        rabbit.delete_vhost(vhost)
+        result = documents.rendering(stack, api, owner["token"], invoice, amqp_uri, seconds)
+        result["bus"] = documents.bus_cost(amqp_uri)
     documents.report(result, result["bus"])
     return result
 
 
 def bench_gateway(args, mail):
-    vhost = rabbit.create_vhost("bench")
-    port = free_port()
-    stack = Stack(tempfile.mkdtemp(prefix="portico-bench-"), rabbit.uri_for(vhost), port=port,
-                  env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "LOG_LEVEL": "WARNING"})
-    try:
-        stack.migrate()
-        stack.start()
-        stack.wait_ready(90)
+    with local_stack(mail, "bench") as (stack, _):
         api = Portico(stack.url)
         portal_name, portal_token = prepare(api, mail)
         print(f"load: {args.concurrency} concurrent clients, {args.duration:.0f}s per endpoint, "
@@ -134,9 +134,6 @@ def bench_gateway(args, mail):
             "portal_invoices": load.run(f"{stack.url}/portal/{portal_name}/api/v1/invoices", args.duration,
                                         args.concurrency, headers={"Authorization": f"Bearer {portal_token}"}),
         }
-    finally:
-        stack.stop()
-        rabbit.delete_vhost(vhost)
 
     print(f"{'endpoint':<16}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")
     for name, r in results.items():
