@@ -24,7 +24,11 @@ def pdf_text(response, filename=None):
     assert response.headers["Content-Type"] == "application/pdf"
     if filename:
         assert response.headers["Content-Disposition"] == f'attachment; filename="{filename}"'
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    return pdf_text_of(response.content)
+
+
+def pdf_text_of(data):
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def wait_for(check, timeout=30):
@@ -51,12 +55,17 @@ def test_pdfs_statement_and_views_for_staff_and_portal(stack, api, mail, new_org
             {"description": "Logo files", "quantity": "1", "rate": "120.50", "discount": "10"}]})
     number = invoice["number"]
     assert api.request("GET", f"{portal}/invoices/{invoice['id']}/pdf", portal_token).status_code == 404  # a draft
+    api.json("PUT", "/api/v1/settings/branding", token, json={"attach_pdf_to_emails": True, "accent_color": "#0e7490"})
     api.json("POST", f"/api/v1/invoices/{invoice['id']}/send", token)
+    email = mail.wait_for(customer["email"], count=2, timeout=90)[-1]  # after the invitation
+    [(filename, attached)] = [(part.get_filename(), part.get_content()) for part in email.iter_attachments()]
+    assert filename == f"{number}.pdf" and number in pdf_text_of(attached)
 
     staff_text = pdf_text(api.request("GET", f"/api/v1/invoices/{invoice['id']}/pdf", token), f"{number}.pdf")
     for expected in (number, "Paula GmbH", "Brand workshop", "Logo files", "Hauptstraße 5", "€1,179.45"):
         assert expected in staff_text, expected
-    assert api.json("GET", f"/api/v1/invoices/{invoice['id']}", token)["viewed_at"] is None  # staff never count
+    # staff reads and the emailed PDF (rendered for the organization) never count as views
+    assert api.json("GET", f"/api/v1/invoices/{invoice['id']}", token)["viewed_at"] is None
 
     portal_text = pdf_text(api.request("GET", f"{portal}/invoices/{invoice['id']}/pdf", portal_token), f"{number}.pdf")
     assert number in portal_text and "€1,179.45" in portal_text
@@ -93,6 +102,12 @@ def test_pdfs_statement_and_views_for_staff_and_portal(stack, api, mail, new_org
     assert api.json("GET", f"{portal}/statement?from=2026-11-01&to=2026-11-30", portal_token) == statement
     assert "€1,000.00" in pdf_text(api.request("GET", f"{portal}/statement?from=2026-11-01&to=2026-11-30&format=pdf",
                                                portal_token))
+    sent = api.json("POST", f"/api/v1/customers/{customer['id']}/statement/send", token,
+                    json={"from": "2026-11-01", "to": "2026-11-30"})
+    assert sent["sent"] is True and sent["closing_balance"] == "1000.00"
+    emailed = mail.wait_for(customer["email"], subject_contains="statement of account", timeout=90)[-1]
+    [(filename, attached)] = [(part.get_filename(), part.get_content()) for part in emailed.iter_attachments()]
+    assert filename == "statement-EUR-2026-11-01-2026-11-30.pdf" and "€1,000.00" in pdf_text_of(attached)
     bad = api.request("GET", f"{portal}/statement?from=2026-12-01&to=2026-11-01", portal_token)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_period"
 
