@@ -4,6 +4,7 @@ and other organizations' documents."""
 import io
 import time
 
+import pytest
 from pypdf import PdfReader
 
 from devstack.client import invite_link
@@ -41,6 +42,7 @@ def wait_for(check, timeout=30):
     raise AssertionError("condition not met in time")
 
 
+@pytest.mark.timeout(900)  # a handful of PDFs rendered on a shared 2-core machine
 def test_pdfs_statement_and_views_for_staff_and_portal(stack, api, mail, new_org, unique):
     owner, stranger = new_org("Docs Studio"), new_org("Other Shop")
     token = owner["token"]
