@@ -39,7 +39,7 @@ def books(draw):
     return entries
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(books(), days, st.integers(min_value=0, max_value=200))
 def test_closing_balance_and_ageing_agree_with_the_entries_to_the_cent(entries, start_offset, length):
     date_from = START + timedelta(days=start_offset)
