@@ -31,6 +31,7 @@ class Target:
                 return client.call("rpc_target", "ping")
             except (ServiceUnavailable, ServiceTimeout):
                 time.sleep(0.1)
+        self.stop()  # never leave it behind, answering other runs
         raise RuntimeError("rpc_target did not start")
 
     def stop(self):

@@ -1,9 +1,6 @@
-"""Template helpers."""
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
-
-# Symbols for the common currencies; every other currency shows its ISO code after the amount.
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
+"""Template helpers. Money and dates are formatted by the kit, as in PDFs and emails."""
+from portico_kit.l10n import format_money
+from portico_kit.timeutil import format_day, format_moment
 
 STATUS_LABELS = {"partially_paid": "Partially paid", "bank_transfer": "Bank transfer", "fixed_cost": "Fixed cost"}
 # Badge colour by status: good news green, needs attention red, the rest neutral.
@@ -12,19 +9,8 @@ STATUS_TONES = {"paid": "ok", "accepted": "ok", "invoiced": "ok", "overdue": "ba
 
 
 def money(amount, currency=None):
-    """"1250.5", "EUR" -> "€1,250.50"; "1250.5", "CHF" -> "1,250.50 CHF"; never float arithmetic."""
-    if amount is None or amount == "":
-        return "—"
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        return str(amount)
-    sign = "-" if value < 0 else ""
-    digits = f"{abs(value):,.2f}"
-    code = (currency or "").upper()
-    if code in CURRENCY_SYMBOLS:
-        return f"{sign}{CURRENCY_SYMBOLS[code]}{digits}"
-    return f"{sign}{digits} {code}".rstrip()
+    """"1250.5", "EUR" -> "€1,250.50", in the currency's own decimals (portico_kit.l10n)."""
+    return format_money(amount, currency)
 
 
 def status_label(value):
@@ -39,19 +25,8 @@ def status_tone(value):
 
 
 def register(app):
-    @app.template_filter("when")
-    def when(value, fmt="%d %b %Y, %H:%M UTC"):
-        if not value:
-            return "—"
-        try:
-            return datetime.fromisoformat(str(value).replace("Z", "+00:00")).strftime(fmt)
-        except ValueError:
-            return value
-
-    @app.template_filter("day")
-    def day(value):
-        return when(value, "%d %b %Y")
-
-    app.add_template_filter(money)
+    app.add_template_filter(format_moment, "when")
+    app.add_template_filter(format_day, "day")
+    app.add_template_filter(money, "money")
     app.add_template_filter(status_label)
     app.add_template_filter(status_tone)

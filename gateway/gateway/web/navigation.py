@@ -22,6 +22,7 @@ STAFF_NAV = [
 SETTINGS_NAV = [
     ("Customer Portal", "staff.portal_settings"),
     ("Organization", "staff_organization.organization"),
+    ("Branding", "staff_branding.branding"),
     ("Custom fields", "staff_fields.custom_fields"),
     ("Email templates", "staff_templates.email_templates"),
 ]
@@ -31,6 +32,7 @@ PORTAL_NAV = [
     ("Invoices", "portal_billing.invoices", None),
     ("Quotes", "portal_billing.quotes", None),
     ("Payments", "portal_billing.payments", None),
+    ("Statement", "portal_statement.statement", None),
     ("Projects", "portal_billing.projects", "projects"),
     ("Reviews", "portal_reviews.requests", "reviews"),
     ("My details", "portal_profile.profile", None),
