@@ -1,9 +1,5 @@
 """Template helpers."""
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
-
-# Symbols for the common currencies; every other currency shows its ISO code after the amount.
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
+from ..reader import reader
 
 STATUS_LABELS = {"partially_paid": "Partially paid", "bank_transfer": "Bank transfer", "fixed_cost": "Fixed cost"}
 # Badge colour by status: good news green, needs attention red, the rest neutral.
@@ -12,19 +8,8 @@ STATUS_TONES = {"paid": "ok", "accepted": "ok", "invoiced": "ok", "overdue": "ba
 
 
 def money(amount, currency=None):
-    """"1250.5", "EUR" -> "€1,250.50"; "1250.5", "CHF" -> "1,250.50 CHF"; never float arithmetic."""
-    if amount is None or amount == "":
-        return "—"
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        return str(amount)
-    sign = "-" if value < 0 else ""
-    digits = f"{abs(value):,.2f}"
-    code = (currency or "").upper()
-    if code in CURRENCY_SYMBOLS:
-        return f"{sign}{CURRENCY_SYMBOLS[code]}{digits}"
-    return f"{sign}{digits} {code}".rstrip()
+    """"1250.5", "EUR" -> "€1,250.50" (en), "1.250,50 €" (de): the reader's locale, the currency's decimals."""
+    return reader().money(amount, currency)
 
 
 def status_label(value):
@@ -40,17 +25,21 @@ def status_tone(value):
 
 def register(app):
     @app.template_filter("when")
-    def when(value, fmt="%d %b %Y, %H:%M UTC"):
-        if not value:
-            return "—"
-        try:
-            return datetime.fromisoformat(str(value).replace("Z", "+00:00")).strftime(fmt)
-        except ValueError:
-            return value
+    def when(value):
+        """A timestamp in the reader's locale and time zone."""
+        return reader().datetime(value)
 
     @app.template_filter("day")
-    def day(value):
-        return when(value, "%d %b %Y")
+    def day(value, format="medium"):
+        return reader().date(value, format)
+
+    @app.template_filter("number")
+    def number(value, decimals=None):
+        return reader().number(value, decimals)
+
+    @app.template_filter("percent")
+    def percent(value):
+        return reader().percent(value)
 
     app.add_template_filter(money)
     app.add_template_filter(status_label)
