@@ -1,11 +1,13 @@
 """Who reads this page, for formatting: the language, country and time zone that money, numbers
 and dates are written in (portico_kit.l10n, the same formatter emails and PDFs use).
 
-The actor carries them (`language`; the organization's `org_country` and `org_timezone`); pages
-without one (sign-in) follow the request's language (`g.request_language`)."""
+The page's language (i18n.page_language: the actor's, else Accept-Language) and the organization's
+country and time zone, which the actor carries (`org_country`, `org_timezone`)."""
 from flask import g, has_request_context
 
 from portico_kit.l10n import Formatter
+
+from .i18n import page_language
 
 
 def reader():
@@ -14,6 +16,5 @@ def reader():
     current = g.get("reader")
     if current is None:
         actor = g.get("actor") or {}
-        current = g.reader = Formatter(actor.get("language") or g.get("request_language"),
-                                       actor.get("org_country"), actor.get("org_timezone"))
+        current = g.reader = Formatter(page_language(), actor.get("org_country"), actor.get("org_timezone"))
     return current
