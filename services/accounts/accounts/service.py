@@ -19,7 +19,8 @@ from portico_kit.validation import load
 from . import events
 from .models import ApiToken, LoginFailure, Organization, OutboxEvent, PasswordReset, User
 from .password_reset import RESET_THROTTLE, PasswordResets
-from .schemas import LoginSchema, OrganizationSchema, SignupSchema, organization_dict, user_dict
+from .schemas import (LoginSchema, OrganizationSchema, ProfileSchema, SignupSchema, country_of, organization_dict,
+                      user_dict)
 
 TOKEN_TTL = timedelta(hours=config.env_float("STAFF_TOKEN_TTL_HOURS", 24 * 30))
 MAX_FAILURES = config.env_int("LOGIN_MAX_FAILURES", 10)
@@ -85,6 +86,10 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets):
         actor["org_name"] = user.organization.name
         actor["org_timezone"] = user.organization.timezone
         actor["org_currency"] = user.organization.currency
+        # pages, emails and formats follow the user's own language, else the organization's
+        actor["language"] = user.language or user.organization.language or "en"
+        actor["org_language"] = user.organization.language or "en"
+        actor["org_country"] = country_of(user.organization)
         return actor
 
     @rpc
@@ -104,7 +109,9 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets):
         org = self.db.get(Organization, org_of(actor))
         if org is None:
             raise NotFound(message="Organization not found.")
-        return {"name": org.name, "email": org.email, "phone": org.phone, "address": org.address}
+        return {"name": org.name, "email": org.email, "phone": org.phone, "address": org.address,
+                "tax_id": org.tax_id or None, "tax_label": org.tax_label or None, "language": org.language or "en",
+                "country": country_of(org)}
 
     @rpc
     def update_organization(self, actor, data):
@@ -114,6 +121,19 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets):
         self.events(events.ORGANIZATION_UPDATED, events.organization_payload(org), actor=public(actor))
         self.db.commit()
         return organization_dict(org)
+
+    @rpc
+    def get_profile(self, actor):
+        """The signed-in staff user's own details and language."""
+        return user_dict(self._user(actor))
+
+    @rpc
+    def update_profile(self, actor, data):
+        user = self._user(actor)
+        for key, value in load(ProfileSchema(), data, partial=True).items():
+            setattr(user, key, value)
+        self.db.commit()
+        return user_dict(user)
 
     @rpc
     def list_staff(self, actor):
@@ -131,6 +151,13 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets):
         self.db.commit()
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _user(self, actor):
+        org_id = require_staff(actor)
+        user = self.db.get(User, str(actor.get("user_id") or ""))
+        if user is None or user.org_id != org_id:
+            raise NotFound(message="User not found.")
+        return user
 
     def _organization(self, actor):
         org = self.db.get(Organization, require_staff(actor))

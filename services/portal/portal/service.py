@@ -10,6 +10,7 @@ from portico_kit.actors import org_of, public, require_staff
 from portico_kit.db import Database
 from portico_kit.errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unauthorized
 from portico_kit.health import HealthMixin
+from portico_kit.l10n import pick_language
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.rpc import TimedRpcProxy
 from portico_kit.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
@@ -107,6 +108,7 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
             self.db.add(access)
         access.enabled, access.enabled_at, access.disabled_at = True, utcnow(), None
         access.customer_name = customer["display_name"]
+        access.customer_language = customer.get("language")
         invited, skipped = self._invite(prefs, access, recipients["contacts"], actor,
                                         reenable=bool(contact_ids))
         if not invited and skipped and not self._logins(customer["id"]):
@@ -254,7 +256,11 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         if prefs is None or prefs.portal_name != (portal_name or "").lower():
             raise Unauthorized(code="invalid_session", message="Please sign in again.")
         contact = self.db.get(PortalContact, session.contact_id)
-        return {"actor": self._actor(contact),
+        access = self.db.get(PortalAccess, contact.customer_id)
+        actor = dict(self._actor(contact), language=pick_language(
+            contact.language, access.customer_language if access else None, prefs.organization_language),
+            org_country=prefs.organization_country, org_timezone=prefs.organization_timezone or "UTC")
+        return {"actor": actor,
                 "contact": {"id": contact.contact_id, "email": contact.email, "name": contact.name,
                             "last_login_at": iso(contact.last_login_at)},
                 "portal": portal_public(prefs)}
@@ -335,7 +341,7 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
                 login = PortalContact(contact_id=contact["id"], org_id=access.org_id,
                                       customer_id=access.customer_id, email=email, name=contact["name"])
                 self.db.add(login)
-            login.email, login.name = email, contact["name"]
+            login.email, login.name, login.language = email, contact["name"], contact.get("language")
             if login.disabled_at is not None:
                 if not reenable:
                     skipped.append({"email": email, "reason": f"Portal access of {email} is disabled; "
