@@ -28,3 +28,16 @@ def test_a_signed_in_persons_language_wins_over_the_browsers(client, rpc):
     page = client.get("/app/customers", headers={"Accept-Language": "de"})
     html = page.get_data(as_text=True)
     assert '<html lang="fr" dir="ltr">' in html and ">Clients</a>" in html
+
+
+def test_the_stylesheets_mirror_for_right_to_left_pages():
+    """Logical properties only (inline-start/end): a physical left or right would not mirror in Arabic."""
+    import os
+    import re
+    static = os.path.join(os.path.dirname(__file__), "..", "gateway", "static")
+    for name in os.listdir(static):
+        if name.endswith(".css"):
+            with open(os.path.join(static, name)) as fh:
+                css = fh.read()
+            assert not re.findall(r"(?<![\w-])(?:margin|padding|border)-(?:left|right)\b|text-align:\s*(?:left|right)"
+                                  r"|(?<![\w-])(?:left|right)\s*:", css), name

@@ -1,7 +1,18 @@
 """Template helpers."""
+from flask_babel import gettext
+
+from portico_kit.i18n import N_
+
 from ..reader import reader
 
-STATUS_LABELS = {"partially_paid": "Partially paid", "bank_transfer": "Bank transfer", "fixed_cost": "Fixed cost"}
+# Every status, payment mode and billing method a page shows, in words people read (translated).
+STATUS_LABELS = {
+    "draft": N_("Draft"), "sent": N_("Sent"), "partially_paid": N_("Partially paid"), "paid": N_("Paid"),
+    "overdue": N_("Overdue"), "void": N_("Void"), "accepted": N_("Accepted"), "declined": N_("Declined"),
+    "expired": N_("Expired"), "invoiced": N_("Invoiced"), "cash": N_("Cash"), "bank_transfer": N_("Bank transfer"),
+    "cheque": N_("Cheque"), "card": N_("Card"), "other": N_("Other"), "fixed_cost": N_("Fixed cost"),
+    "hourly": N_("Hourly"), "staff": N_("Staff"), "portal": N_("Portal"),
+}
 # Badge colour by status: good news green, needs attention red, the rest neutral.
 STATUS_TONES = {"paid": "ok", "accepted": "ok", "invoiced": "ok", "overdue": "bad", "declined": "bad",
                 "expired": "bad", "void": "bad"}
@@ -16,7 +27,8 @@ def status_label(value):
     """Machine status -> words people read ("partially_paid" -> "Partially paid")."""
     if not value:
         return ""
-    return STATUS_LABELS.get(value, str(value).replace("_", " ").capitalize())
+    label = STATUS_LABELS.get(value)
+    return gettext(label) if label else str(value).replace("_", " ").capitalize()
 
 
 def status_tone(value):

@@ -10,7 +10,7 @@ from portico_kit.actors import org_of, public, require_staff
 from portico_kit.db import Database
 from portico_kit.errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unauthorized
 from portico_kit.health import HealthMixin
-from portico_kit.l10n import pick_language
+from portico_kit.l10n import language_or_none, pick_language
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.rpc import TimedRpcProxy
 from portico_kit.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
@@ -270,6 +270,23 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         self.db.execute(delete(PortalSession).where(PortalSession.token_hash == token_hash(token)))
         self.db.commit()
         return {"ok": True}
+
+    @rpc
+    def remember_contact_language(self, actor, language):
+        """The signed-in contact just chose their language (saved by customers, which also tells us
+        by contact_updated): their next page already speaks it."""
+        if not isinstance(actor, dict) or actor.get("kind") != "customer":
+            raise Forbidden(message="Only a signed-in customer can do that.")
+        login = self.db.get(PortalContact, str(actor.get("contact_id") or ""))
+        if login is None or login.org_id != org_of(actor):
+            raise NotFound(message="Contact not found.")
+        login.language = language_or_none(language)
+        access = self.db.get(PortalAccess, login.customer_id)
+        prefs = self.db.get(PortalPreferences, login.org_id)
+        effective = pick_language(login.language, access.customer_language if access else None,
+                                  prefs.organization_language if prefs else None)
+        self.db.commit()
+        return {"language": login.language, "effective": effective}
 
     @rpc
     def get_features(self, actor):
