@@ -2,9 +2,11 @@
 
 Whose language: a signed-in person's (the actor carries it: a portal contact's own choice, else
 their customer's, else the organization's; a staff user's own choice, else the organization's);
-before anyone signs in, the browser's `Accept-Language` among the shipped languages. Arabic pages
+before anyone signs in, that of the person an emailed link was sent to (invitation, password reset),
+else the browser's `Accept-Language` among the shipped languages. Arabic pages
 are right to left (`<html lang="ar" dir="rtl">`).
 """
+import flask_babel
 from flask import g, request
 from flask_babel import Babel
 
@@ -14,10 +16,19 @@ from portico_kit.l10n import DEFAULT_LANGUAGE, LANGUAGES, direction, language_or
 
 def page_language():
     actor = g.get("actor") or {}
-    chosen = language_or_none(actor.get("language"))
+    chosen = language_or_none(actor.get("language")) or language_or_none(g.get("known_language"))
     if chosen:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def speak(language):
+    """A page before sign-in that knows whose it is (an emailed invitation or reset link) speaks
+    that person's language rather than the browser's."""
+    if language_or_none(language):
+        g.known_language = language
+        g.pop("reader", None)
+        flask_babel.refresh()
 
 
 def page_timezone():

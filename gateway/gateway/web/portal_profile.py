@@ -65,7 +65,7 @@ def profile(portal_name):
             values = dict(profile["custom_fields"], **body.get("custom_fields", {}))
             form = dict(profile, **dict(body, custom_fields=values))
         else:
-            flash("Your details are saved.")
+            flash(gettext("Your details are saved."))
             return redirect(url_for("portal_profile.profile", portal_name=portal_name))
     languages = [(code, language_name(code)) for code in LANGUAGES]
     return render_template("portal/profile.html", portal=g.portal["portal"], profile=profile, form=form,

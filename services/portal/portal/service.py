@@ -198,7 +198,7 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         prefs = self._portal(portal_name)
         invitation, contact = self._invitation(prefs, token)
         return {"email": contact.email, "name": contact.name, "organization_name": prefs.organization_name,
-                "expires_at": iso(invitation.expires_at)}
+                "expires_at": iso(invitation.expires_at), "language": self._language_of(contact, prefs)}
 
     @rpc
     def accept_invitation(self, portal_name, token, data):
@@ -256,9 +256,7 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         if prefs is None or prefs.portal_name != (portal_name or "").lower():
             raise Unauthorized(code="invalid_session", message="Please sign in again.")
         contact = self.db.get(PortalContact, session.contact_id)
-        access = self.db.get(PortalAccess, contact.customer_id)
-        actor = dict(self._actor(contact), language=pick_language(
-            contact.language, access.customer_language if access else None, prefs.organization_language),
+        actor = dict(self._actor(contact), language=self._language_of(contact, prefs),
             org_country=prefs.organization_country, org_timezone=prefs.organization_timezone or "UTC")
         return {"actor": actor,
                 "contact": {"id": contact.contact_id, "email": contact.email, "name": contact.name,
@@ -281,10 +279,7 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         if login is None or login.org_id != org_of(actor):
             raise NotFound(message="Contact not found.")
         login.language = language_or_none(language)
-        access = self.db.get(PortalAccess, login.customer_id)
-        prefs = self.db.get(PortalPreferences, login.org_id)
-        effective = pick_language(login.language, access.customer_language if access else None,
-                                  prefs.organization_language if prefs else None)
+        effective = self._language_of(login, self.db.get(PortalPreferences, login.org_id))
         self.db.commit()
         return {"language": login.language, "effective": effective}
 
@@ -334,6 +329,12 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         if prefs is None:
             raise NotFound(code="portal_not_found", message="There is no portal at this address.")
         return prefs
+
+    def _language_of(self, contact, prefs):
+        """The contact's own language, else their customer's, else the organization's."""
+        access = self.db.get(PortalAccess, contact.customer_id)
+        return pick_language(contact.language, access.customer_language if access else None,
+                             prefs.organization_language if prefs else None)
 
     def _logins(self, customer_id):
         return self.db.scalars(select(PortalContact).where(PortalContact.customer_id == customer_id)
