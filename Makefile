@@ -9,7 +9,7 @@ PYPROJECTS := $(wildcard lib/*/pyproject.toml services/*/pyproject.toml gateway/
 LOCALES := lib/portico_kit/portico_kit/locales
 CATALOGS := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
 
-.PHONY: dev test test-services test-system bench venv migration messages clean
+.PHONY: dev test test-services test-system bench venv migration messages clean pdf-libs
 
 $(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,21 +23,26 @@ $(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
 
 venv: $(STAMP) $(CATALOGS:.po=.mo)
 
+## WeasyPrint (the documents service) needs Debian's Pango: one clear line when it is missing
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+pdf-libs: $(STAMP)
+	@$(PY) -c "import weasyprint" 2>/dev/null || { echo "PDF rendering needs Pango: run 'sudo apt-get install -y $(PDF_PACKAGES)' (.ci/run installs them)."; exit 1; }
+
 ## the whole system on this machine (RabbitMQ at AMQP_URI; SQLite files and caught mail in ./data)
-dev: venv
+dev: venv pdf-libs
 	$(PY) -m devstack
 
 ## every test: services in-process under eventlet, then gateway, system and browser tests unpatched
-test: venv
+test: venv pdf-libs
 	@status=0; \
 	$(MAKE) --no-print-directory test-services || status=1; \
 	$(MAKE) --no-print-directory test-system || status=1; \
 	exit $$status
 
-test-services: venv
+test-services: venv pdf-libs
 	$(PY) -m pytest lib/portico_kit/tests services
 
-test-system: venv
+test-system: venv pdf-libs
 	$(PY) -m pytest -p no:pytest_nameko gateway/tests tests
 
 ## load through the gateway and event throughput, each against a baseline measured in the same run

@@ -1,14 +1,17 @@
-"""`make bench`, two measurements, each against a baseline taken in the same run:
+"""`make bench`, three measurements, each against a baseline taken in the same run:
 
 1. gateway: requests/s and p50/p95 of GET /healthz (the gateway alone: the baseline), of the
    portal's GET /portal/<name>/api/v1/me (two RPCs behind it) and of its invoice list (session,
    then billing reading 20 sent invoices), on a fresh local stack;
 2. events: events/s through a counting nameko handler (the baseline), through the Portico
-   idempotent-consumer pattern, and turned into delivered emails by the notifications service.
+   idempotent-consumer pattern, and turned into delivered emails by the notifications service;
+3. documents: PDFs/s of a 10-line invoice, cold (WeasyPrint) and cached (through the gateway), as
+   ratios to rendering the same HTML to a string; and what a PDF costs over the bus (1 KB, 200 KB, 1 MB).
 
-Options: --only gateway|events --duration SECONDS --concurrency N --events N --emails N --json PATH
+Options: --only gateway|events|documents --duration SECONDS --concurrency N --events N --emails N --json PATH
 """
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -20,7 +23,7 @@ from devstack.supervisor import Stack, broker_problem, free_port
 from portico_kit.testing import rabbit
 from portico_kit.testing.smtp import MailCatcher, body_text
 
-from . import events, load
+from . import documents, events, load
 
 
 INVOICES = 20  # sent invoices of the benchmark's customer: one page of the portal's invoice list
@@ -46,7 +49,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--only", choices=("gateway", "events"))
+    parser.add_argument("--only", choices=("gateway", "events", "documents"))
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--emails", type=int, default=300)
     parser.add_argument("--json", default=os.path.join("bench-results", "bench.json"))
@@ -64,6 +67,8 @@ def main(argv=None):
             ok = ok and all(report["gateway"][k]["errors"] == 0 for k in ("healthz", "portal_me", "portal_invoices"))
         if args.only in (None, "events"):
             report["events"] = bench_events(args, mail)
+        if args.only in (None, "documents"):
+            report["documents"] = bench_documents(args, mail)
     finally:
         mail.stop()
     os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
@@ -87,15 +92,37 @@ def bench_events(args, mail):
     return result
 
 
-def bench_gateway(args, mail):
-    vhost = rabbit.create_vhost("bench")
-    port = free_port()
-    stack = Stack(tempfile.mkdtemp(prefix="portico-bench-"), rabbit.uri_for(vhost), port=port,
+@contextlib.contextmanager
+def local_stack(mail, name):
+    """A fresh stack of every service and the gateway on a vhost of its own: (stack, amqp_uri)."""
+    vhost = rabbit.create_vhost(name)
+    stack = Stack(tempfile.mkdtemp(prefix=f"portico-{name}-"), rabbit.uri_for(vhost), port=free_port(),
                   env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "LOG_LEVEL": "WARNING"})
     try:
         stack.migrate()
         stack.start()
         stack.wait_ready(90)
+        yield stack, rabbit.uri_for(vhost)
+    finally:
+        stack.stop()
+        rabbit.delete_vhost(vhost)
+
+
+def bench_documents(args, mail):
+    with local_stack(mail, "bench_documents") as (stack, amqp_uri):
+        api = Portico(stack.url)
+        suffix = uuid.uuid4().hex[:6]
+        owner = api.signup(f"Bench Docs {suffix}", f"docs-{suffix}@bench.test")
+        invoice = documents.prepare(api, owner["token"])
+        seconds = max(args.duration / 2, 3)
+        result = documents.rendering(stack, api, owner["token"], invoice, amqp_uri, seconds)
+        result["bus"] = documents.bus_cost(amqp_uri)
+    documents.report(result, result["bus"])
+    return result
+
+
+def bench_gateway(args, mail):
+    with local_stack(mail, "bench") as (stack, _):
         api = Portico(stack.url)
         portal_name, portal_token = prepare(api, mail)
         print(f"load: {args.concurrency} concurrent clients, {args.duration:.0f}s per endpoint, "
@@ -107,9 +134,6 @@ def bench_gateway(args, mail):
             "portal_invoices": load.run(f"{stack.url}/portal/{portal_name}/api/v1/invoices", args.duration,
                                         args.concurrency, headers={"Authorization": f"Bearer {portal_token}"}),
         }
-    finally:
-        stack.stop()
-        rabbit.delete_vhost(vhost)
 
     print(f"{'endpoint':<16}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")
     for name, r in results.items():

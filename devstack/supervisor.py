@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-SERVICES = ("accounts", "customers", "billing", "portal", "reviews", "notifications")
+SERVICES = ("accounts", "customers", "billing", "portal", "reviews", "notifications", "documents")
 
 
 def free_port():

@@ -7,7 +7,7 @@ from portico_kit import config
 
 log = logging.getLogger(__name__)
 COMPOSE_DEFAULT_KEY = "change-me-before-going-live"
-SERVICES = ("accounts", "customers", "billing", "portal", "reviews", "notifications")
+SERVICES = ("accounts", "customers", "billing", "portal", "reviews", "notifications", "documents")
 
 
 class Settings:
@@ -15,6 +15,8 @@ class Settings:
         self.amqp_uri = config.amqp_uri()
         self.public_url = config.public_url()
         self.rpc_timeout = config.env_float("GATEWAY_RPC_TIMEOUT", 10.0)
+        # a PDF is rendered on demand (a 150-line invoice takes seconds on a busy machine)
+        self.pdf_timeout = config.env_float("PDF_RPC_TIMEOUT", 60.0)
         self.ready_timeout = config.env_float("READY_TIMEOUT", 1.0)
         self.secret_key = config.env("SECRET_KEY") or _dev_secret()
         self.secure_cookies = self.public_url.startswith("https://")

@@ -26,6 +26,7 @@ class FakeRpc:
     def call(self, service, method, *args, **kwargs):
         self.calls.append((service, method, args))
         self.kwargs.append(kwargs)
+        kwargs.pop("timeout", None)  # the client's own option, not an argument of the method
         answer = self.handlers.get((service, method))
         if answer is None:
             raise ServiceUnavailable(message=f"fake: no answer for {service}.{method}")

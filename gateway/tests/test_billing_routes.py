@@ -114,7 +114,7 @@ def test_portal_accept_takes_an_empty_body_and_a_reason(client, rpc):
 
 def test_portal_routes_act_as_the_signed_in_customer(client, rpc):
     _portal(rpc)
-    rpc.on("billing", "get_invoice", lambda actor, invoice_id: {"id": invoice_id, "as": actor["customer_id"]})
+    rpc.on("billing", "get_invoice", lambda actor, invoice_id, **kw: {"id": invoice_id, "as": actor["customer_id"]})
     assert client.get("/portal/acme/api/v1/invoices/i1", headers=PORTAL).json == {"id": "i1", "as": "cu-1"}
     response = client.get("/portal/acme/api/v1/invoices/i1", headers={"Authorization": "Bearer wrong"})
     assert response.status_code == 404

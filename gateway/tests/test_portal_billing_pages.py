@@ -37,8 +37,8 @@ def customer(client, rpc, features):
     client.post("/portal/acme/login", data={"email": "bob@bake.test", "password": "x",
                                             "csrf_token": csrf_token(client, "/portal/acme/login")})
     rpc.on("billing", "list_invoices", lambda *a: listing(INVOICE))
-    rpc.on("billing", "get_invoice", lambda actor, i: dict(INVOICE))
-    rpc.on("billing", "get_quote", lambda actor, i: dict(QUOTE))
+    rpc.on("billing", "get_invoice", lambda actor, i, **kw: dict(INVOICE))
+    rpc.on("billing", "get_quote", lambda actor, i, **kw: dict(QUOTE))
     rpc.on("billing", "list_comments", lambda *a: [COMMENT])
     client.token = csrf_token(client, "/portal/acme/invoices")
     return client
@@ -153,7 +153,7 @@ def test_accept_and_decline_a_quote(customer, rpc):
 
 
 def test_no_answer_buttons_once_a_quote_is_decided(customer, rpc):
-    rpc.on("billing", "get_quote", lambda actor, q: dict(QUOTE, status="declined", decline_reason="Too dear"))
+    rpc.on("billing", "get_quote", lambda actor, q, **kw: dict(QUOTE, status="declined", decline_reason="Too dear"))
     html = customer.get("/portal/acme/quotes/qt-1").get_data(as_text=True)
     assert "Accept quote" not in html and "Too dear" in html
 
@@ -198,7 +198,7 @@ def test_shared_document_needs_no_sign_in_and_says_when_it_expired(client, rpc):
 
 def test_a_payment_refused_because_the_invoice_was_paid_meanwhile_still_says_why(customer, rpc):
     form = pay_form(customer)
-    rpc.on("billing", "get_invoice", lambda actor, i: dict(INVOICE, status="paid", balance_due="0.00"))
+    rpc.on("billing", "get_invoice", lambda actor, i, **kw: dict(INVOICE, status="paid", balance_due="0.00"))
 
     def not_payable(*args):
         raise Conflict(code="invoice_not_payable", message="This invoice cannot be paid: it is paid.")
@@ -208,12 +208,23 @@ def test_a_payment_refused_because_the_invoice_was_paid_meanwhile_still_says_why
     assert response.status_code == 409 and "cannot be paid: it is paid." in html and "Paid in full" in html
 
 
-def test_print_view_carries_the_business_letterhead(customer, rpc):
-    rpc.on("customers", "get_customer", lambda actor, cid: {"id": cid, "display_name": "Bob's Bakery",
-                                                            "billing_address": None})
-    rpc.on("accounts", "get_letterhead", lambda actor: {
-        "name": "Acme Design", "email": "hello@acme.test", "phone": "+49 30 1",
-        "address": {"street": "Hauptstr. 5", "city": "Berlin", "zip": "10115", "country": "Germany"}})
-    html = customer.get(f"/portal/acme/invoices/{INVOICE['id']}/print").get_data(as_text=True)
-    assert "Acme Design" in html and "Hauptstr. 5" in html and "+49 30 1" in html
-    assert rpc.called("accounts", "get_letterhead")[0][0]["kind"] == "customer"
+def test_print_view_is_the_documents_html_with_only_its_own_style(customer, rpc):
+    rpc.on("documents", "render_html", lambda actor, kind, ref, params, back, pdf: {
+        "html": "<html><style>p{}</style><p>INV-000001 Acme Design</p></html>", "title": "Invoice INV-000001",
+        "style_hashes": ["sha256-abc="]})
+    response = customer.get(f"/portal/acme/invoices/{INVOICE['id']}/print")
+    assert response.status_code == 200 and "INV-000001 Acme Design" in response.get_data(as_text=True)
+    assert "style-src 'sha256-abc='" in response.headers["Content-Security-Policy"]
+    actor, kind, ref, params, back, pdf = rpc.called("documents", "render_html")[0]
+    assert actor["kind"] == "customer" and (kind, ref) == ("invoice", INVOICE["id"])
+    assert back.endswith(f"/portal/acme/invoices/{INVOICE['id']}") and pdf.endswith("/pdf")
+
+
+def test_pdf_download_names_the_file_after_the_document(customer, rpc):
+    import base64
+    rpc.on("documents", "render_pdf", lambda actor, kind, ref, params: {
+        "filename": "INV-000001.pdf", "content_base64": base64.b64encode(b"%PDF-1.7 test").decode()})
+    response = customer.get(f"/portal/acme/invoices/{INVOICE['id']}/pdf")
+    assert response.status_code == 200 and response.data == b"%PDF-1.7 test"
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="INV-000001.pdf"'

@@ -25,11 +25,13 @@ class Target:
         self.process = subprocess.Popen([sys.executable, "-m", "portico_kit.runner", "rpc_target"], env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = RpcClient(self.amqp_uri, timeout=1)
-        for _ in range(100):
+        deadline = time.monotonic() + 60  # a busy machine takes a while to import nameko
+        while time.monotonic() < deadline:
             try:
                 return client.call("rpc_target", "ping")
             except (ServiceUnavailable, ServiceTimeout):
                 time.sleep(0.1)
+        self.stop()  # never leave it behind, answering other runs
         raise RuntimeError("rpc_target did not start")
 
     def stop(self):

@@ -22,8 +22,8 @@ def staff(client, rpc):
     rpc.on("customers", "list_customers", lambda *a: listing(CUSTOMER))
     rpc.on("customers", "get_customer", lambda actor, cid: dict(CUSTOMER, id=cid) if cid.startswith("cu-") else _gone())
     rpc.on("billing", "list_invoices", lambda *a: listing(INVOICE))
-    rpc.on("billing", "get_invoice", lambda actor, i: dict(INVOICE))
-    rpc.on("billing", "get_quote", lambda actor, i: dict(QUOTE))
+    rpc.on("billing", "get_invoice", lambda actor, i, **kw: dict(INVOICE))
+    rpc.on("billing", "get_quote", lambda actor, i, **kw: dict(QUOTE))
     rpc.on("billing", "list_comments", lambda *a: [COMMENT])
     rpc.on("portal", "get_preferences", {"reviews_enabled": True})
     client.token = csrf_token(client, "/app/invoices")
@@ -167,7 +167,7 @@ def test_overpayment_is_shown_on_the_amount(staff, rpc):
 
 
 def test_quote_page_shows_the_decline_reason_and_convert_goes_to_the_invoice(staff, rpc):
-    rpc.on("billing", "get_quote", lambda actor, i: dict(QUOTE, status="declined", decline_reason="Too dear",
+    rpc.on("billing", "get_quote", lambda actor, i, **kw: dict(QUOTE, status="declined", decline_reason="Too dear",
                                                          declined_at="2026-11-05T10:00:00Z"))
     html = staff.get("/app/quotes/qt-1").get_data(as_text=True)
     assert "Declined" in html and "Too dear" in html
@@ -176,12 +176,13 @@ def test_quote_page_shows_the_decline_reason_and_convert_goes_to_the_invoice(sta
     assert response.headers["Location"].endswith("/app/invoices/inv-7")
 
 
-def test_print_view_has_both_addresses_and_the_print_stylesheet(staff, rpc):
-    rpc.on("customers", "get_customer", lambda actor, cid: CUSTOMER)
-    address = {"street": "9 Main Rd", "city": "Paris", "country": "FR"}
-    rpc.on("accounts", "get_organization", lambda actor: {"name": "Acme", "address": address})
-    html = staff.get("/app/invoices/inv-1/print").get_data(as_text=True)
-    assert "print.css" in html and "9 Main Rd" in html and "1 Bread St" in html and "INV-000001" in html
+def test_print_view_comes_from_the_documents_service(staff, rpc):
+    rpc.on("documents", "render_html", lambda actor, kind, ref, params, back, pdf: {
+        "html": "<p>INV-000001 9 Main Rd</p>", "title": "Invoice", "style_hashes": []})
+    response = staff.get("/app/invoices/inv-1/print")
+    assert "INV-000001 9 Main Rd" in response.get_data(as_text=True)
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert rpc.called("documents", "render_html")[0][1:3] == ("invoice", "inv-1")
 
 
 def test_projects_and_time_entries(staff, rpc):

@@ -18,7 +18,7 @@ def compose():
 
 
 def test_every_service_folder_runs_in_compose_with_a_healthcheck(compose):
-    assert SERVICE_FOLDERS == sorted(["accounts", "billing", "customers", "notifications", "portal", "reviews"])
+    assert SERVICE_FOLDERS == sorted(["accounts", "billing", "customers", "documents", "notifications", "portal", "reviews"])
     for name in SERVICE_FOLDERS:
         service = compose["services"][name]
         assert service["healthcheck"]["test"][:3] == ["CMD", "python", "-m"], name

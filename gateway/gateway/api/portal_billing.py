@@ -35,7 +35,7 @@ def _register(doc_type, path, list_method, get_method):
 
     @portal_api
     def get_document(portal_name, doc_id):
-        return jsonify(call("billing", get_method, g.actor, doc_id))
+        return jsonify(call("billing", get_method, g.actor, doc_id, view="api"))  # counts as a view
 
     @portal_api
     def list_comments(portal_name, doc_id):

@@ -1,4 +1,5 @@
-"""Template helpers."""
+"""Template helpers. Money, numbers and dates are formatted by the kit (portico_kit.l10n), in the
+reader's locale, as in PDFs and emails."""
 from flask_babel import gettext
 
 from portico_kit.i18n import N_

@@ -25,6 +25,7 @@ STAFF_NAV = [
 SETTINGS_NAV = [
     (N_("Customer Portal"), "staff.portal_settings"),
     (N_("Organization"), "staff_organization.organization"),
+    (N_("Branding"), "staff_branding.branding"),
     (N_("Custom fields"), "staff_fields.custom_fields"),
     (N_("Email templates"), "staff_templates.email_templates"),
 ]
@@ -34,6 +35,7 @@ PORTAL_NAV = [
     (N_("Invoices"), "portal_billing.invoices", None),
     (N_("Quotes"), "portal_billing.quotes", None),
     (N_("Payments"), "portal_billing.payments", None),
+    (N_("Statement"), "portal_statement.statement", None),
     (N_("Projects"), "portal_billing.projects", "projects"),
     (N_("Reviews"), "portal_reviews.requests", "reviews"),
     (N_("My details"), "portal_profile.profile", None),

@@ -13,6 +13,7 @@ from portico_kit.errors import Forbidden, ServiceError
 
 from ..auth import portal_page
 from ..calls import call
+from ..documents import pdf_response, print_view, render_pdf
 from .billing_forms import DOCS, card_errors, card_payment
 from .filters import money
 from .forms import field_errors
@@ -57,7 +58,7 @@ def document_list(doc_type):
 
 def document_page(doc_type, document_id, errors=None, form=None, status=200):
     """The document with its forms; `errors`/`form` are keyed by form ("pay", "comment", ...)."""
-    document = call("billing", f"get_{doc_type}", g.actor, document_id)
+    document = call("billing", f"get_{doc_type}", g.actor, document_id, view="page")  # a view, for staff to see
     comments = call("billing", "list_comments", g.actor, doc_type, document_id)
     # A new key per rendered Pay form: a double submit of this form charges once, a later retry
     # (another card after a decline) is a new attempt.
@@ -101,11 +102,14 @@ def document_forward(doc_type, document_id):
 
 
 def document_print(doc_type, document_id):
-    document = call("billing", f"get_{doc_type}", g.actor, document_id)
-    customer = call("customers", "get_customer", g.actor, g.actor["customer_id"])
-    return render_template("billing/print.html", doc=DOCS[doc_type], document=document, customer=customer,
-                           organization=call("accounts", "get_letterhead", g.actor),
-                           back_url=document_url(doc_type, document_id))
+    """The documents service's HTML, the same page as the PDF (the print view is not a view)."""
+    pdf_url = url_for(f"portal_billing.{doc_type}_pdf", portal_name=g.portal["portal"]["name"],
+                      **{f"{doc_type}_id": document_id})
+    return print_view(doc_type, document_id, document_url(doc_type, document_id), pdf_url)
+
+
+def document_pdf(doc_type, document_id):
+    return pdf_response(render_pdf(doc_type, document_id))
 
 
 @bp.get("/invoices")
@@ -154,6 +158,12 @@ def print_invoice(portal_name, invoice_id):
     return document_print("invoice", invoice_id)
 
 
+@bp.get("/invoices/<invoice_id>/pdf")
+@portal_page
+def invoice_pdf(portal_name, invoice_id):
+    return document_pdf("invoice", invoice_id)
+
+
 @bp.get("/quotes")
 @portal_page
 def quotes(portal_name):
@@ -196,6 +206,18 @@ def forward_quote(portal_name, quote_id):
 @portal_page
 def print_quote(portal_name, quote_id):
     return document_print("quote", quote_id)
+
+
+@bp.get("/quotes/<quote_id>/pdf")
+@portal_page
+def quote_pdf(portal_name, quote_id):
+    return document_pdf("quote", quote_id)
+
+
+@bp.get("/payments/<payment_id>/receipt.pdf")
+@portal_page
+def receipt_pdf(portal_name, payment_id):
+    return pdf_response(render_pdf("receipt", payment_id))
 
 
 # -- payments and projects ------------------------------------------------------------------------

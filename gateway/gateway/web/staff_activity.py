@@ -17,7 +17,8 @@ PERIODS = [("all", "All time"), ("today", "Today"), ("this_week", "This week"), 
 KINDS = [("", "Everything"), ("quote_accepted", "Quotes accepted"), ("quote_declined", "Quotes declined"),
          ("comment_added", "Comments"), ("payment_recorded", "Payments"), ("customer_updated", "Details changed"),
          ("document_forwarded", "Documents forwarded"), ("review_submitted", "Reviews"),
-         ("signed_in", "Sign-ins"), ("invitation_accepted", "Invitations accepted")]
+         ("signed_in", "Sign-ins"), ("invitation_accepted", "Invitations accepted"),
+         ("invoice_viewed", "Invoices viewed"), ("quote_viewed", "Quotes viewed")]
 
 
 def today_in(zone_name):

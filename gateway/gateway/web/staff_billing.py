@@ -9,6 +9,7 @@ from portico_kit.errors import ServiceError
 
 from ..auth import staff_page
 from ..calls import call
+from ..documents import pdf_response, print_view, render_pdf
 from .billing_forms import (DOCS, MAX_ROWS, PAYMENT_MODES, blank_rows, document_body, form_from_document,
                             payment_body, rows_errors, rows_from_document, rows_from_form)
 from .filters import money
@@ -145,12 +146,14 @@ def document_comment(doc_type, document_id):
 
 
 def document_print(doc_type, document_id):
-    document = call("billing", f"get_{doc_type}", g.actor, document_id)
-    customer = call("customers", "get_customer", g.actor, document["customer_id"])
-    organization = call("accounts", "get_organization", g.actor)
-    back_url = url_for(f"staff_billing.{doc_type}", **{f"{doc_type}_id": document_id})
-    return render_template("billing/print.html", doc=DOCS[doc_type], document=document, customer=customer,
-                           organization=organization, back_url=back_url)
+    """The print view is the documents service's HTML: the same page the PDF is made from."""
+    args = {f"{doc_type}_id": document_id}
+    return print_view(doc_type, document_id, url_for(f"staff_billing.{doc_type}", **args),
+                      url_for(f"staff_billing.{doc_type}_pdf", **args))
+
+
+def document_pdf(doc_type, document_id):
+    return pdf_response(render_pdf(doc_type, document_id))
 
 
 @bp.get("/invoices")
@@ -197,6 +200,12 @@ def print_invoice(invoice_id):
     return document_print("invoice", invoice_id)
 
 
+@bp.get("/invoices/<invoice_id>/pdf")
+@staff_page
+def invoice_pdf(invoice_id):
+    return document_pdf("invoice", invoice_id)
+
+
 @bp.get("/quotes")
 @staff_page
 def quotes():
@@ -239,6 +248,18 @@ def quote_comment(quote_id):
 @staff_page
 def print_quote(quote_id):
     return document_print("quote", quote_id)
+
+
+@bp.get("/quotes/<quote_id>/pdf")
+@staff_page
+def quote_pdf(quote_id):
+    return document_pdf("quote", quote_id)
+
+
+@bp.get("/payments/<payment_id>/receipt.pdf")
+@staff_page
+def receipt_pdf(payment_id):
+    return pdf_response(render_pdf("receipt", payment_id))
 
 
 # -- payments -------------------------------------------------------------------------------------

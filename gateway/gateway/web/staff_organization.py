@@ -20,7 +20,7 @@ def organization_from_form(form):
     return {"name": (form.get("name") or "").strip(), "email": optional(form, "email"),
             "phone": optional(form, "phone"), "address": address_from_form(form, "address"),
             "currency": (form.get("currency") or "").strip().upper(),
-            "timezone": (form.get("timezone") or "").strip()}
+            "timezone": (form.get("timezone") or "").strip(), "tax_id": optional(form, "tax_id")}
 
 
 @bp.route("/organization", methods=["GET", "POST"])

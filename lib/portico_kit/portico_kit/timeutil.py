@@ -18,3 +18,18 @@ def aware(value):
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value
+
+
+def format_moment(value, fmt="%d %b %Y, %H:%M UTC"):
+    """An ISO date or timestamp for people: "02 Dec 2026, 10:00 UTC" ("—" when there is none)."""
+    if not value:
+        return "—"
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).strftime(fmt)
+    except ValueError:
+        return str(value)
+
+
+def format_day(value):
+    """"2026-12-02" -> "02 Dec 2026"."""
+    return format_moment(value, "%d %b %Y")

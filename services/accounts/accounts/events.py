@@ -7,8 +7,9 @@ USER_CREATED = "user_created"
 STAFF_PASSWORD_RESET_REQUESTED = "staff_password_reset_requested"
 
 
-def organization_payload(org):
-    return {"organization": organization_dict(org)}
+def organization_payload(org, branding=None):
+    """The organization with its branding (logo URL, accent colour): the portal shows them."""
+    return {"organization": organization_dict(org, branding)}
 
 
 def user_payload(user):

@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portico_kit.messaging import OutboxEventMixin, ProcessedEventMixin
@@ -34,6 +34,21 @@ class Organization(Base):
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     users: Mapped[list["User"]] = relationship(back_populates="organization")
+
+
+class Branding(Base):
+    """How the organization's documents, emails and portal look: a logo (only the re-encoded pixels
+    are kept), an accent colour; and whether emails carry the PDF and invoices are Factur-X."""
+    __tablename__ = "branding"
+
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)
+    accent_color: Mapped[str | None] = mapped_column(String(7))
+    attach_pdf_to_emails: Mapped[bool] = mapped_column(Boolean, default=False)
+    facturx: Mapped[bool] = mapped_column(Boolean, default=False)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_content_type: Mapped[str | None] = mapped_column(String(20))
+    logo_sha256: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
 class User(Base):

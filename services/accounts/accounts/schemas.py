@@ -1,8 +1,9 @@
 from marshmallow import fields, validate
 
+from portico_kit.config import public_url
 from portico_kit.schemas import AddressSchema, currency, language, timezone_field
 from portico_kit.security import MIN_PASSWORD_LENGTH
-from portico_kit.validation import EmailField, StrictSchema, text
+from portico_kit.validation import EmailField, StrictBoolean, StrictSchema, text
 
 password = fields.String(required=True, validate=validate.Length(
     min=MIN_PASSWORD_LENGTH, max=1024, error=f"Use at least {MIN_PASSWORD_LENGTH} characters."))
@@ -46,11 +47,34 @@ class ProfileSchema(StrictSchema):
     language = language(allow_none=True)
 
 
-def organization_dict(org):
+class BrandingSchema(StrictSchema):
+    accent_color = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^#[0-9A-Fa-f]{6}$", error="A colour as #RRGGBB, e.g. #0E7490."))
+    attach_pdf_to_emails = StrictBoolean()
+    facturx = StrictBoolean()
+    logo_url = fields.Raw(load_only=True)  # read-only: sent back as it came, ignored
+
+
+def logo_url(org_id, branding):
+    """Public (emails show it), and versioned by content, so it can be cached for good."""
+    if branding is None or not branding.logo_sha256:
+        return None
+    return f"{public_url()}/branding/{org_id}/logo/{branding.logo_sha256[:16]}"
+
+
+def branding_dict(org_id, branding):
+    return {"logo_url": logo_url(org_id, branding),
+            "accent_color": (branding.accent_color if branding else None),
+            "attach_pdf_to_emails": bool(branding and branding.attach_pdf_to_emails),
+            "facturx": bool(branding and branding.facturx)}
+
+
+def organization_dict(org, branding=None):
     return {
         "id": org.id, "name": org.name, "email": org.email, "phone": org.phone,
         "address": org.address, "currency": org.currency, "timezone": org.timezone,
         "language": org.language or "en", "tax_id": org.tax_id or None, "tax_label": org.tax_label or None,
+        "branding": branding_dict(org.id, branding),
     }
 
 

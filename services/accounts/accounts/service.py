@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from portico_kit import config
 from portico_kit.actors import org_of, public, require_staff
 from portico_kit.db import Database
-from portico_kit.errors import Conflict, NotFound, Unauthorized
+from portico_kit.errors import Conflict, Invalid, NotFound, Unauthorized
 from portico_kit.health import HealthMixin
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.security import hash_password, new_token, token_hash, verify_password
@@ -17,7 +17,8 @@ from portico_kit.timeutil import aware, utcnow
 from portico_kit.validation import load
 
 from . import events
-from .models import ApiToken, LoginFailure, Organization, OutboxEvent, PasswordReset, User
+from .branding import BrandingSettings, organization_of
+from .models import ApiToken, Branding, LoginFailure, Organization, OutboxEvent, PasswordReset, User
 from .password_reset import RESET_THROTTLE, PasswordResets
 from .schemas import (LoginSchema, OrganizationSchema, ProfileSchema, SignupSchema, country_of, organization_dict,
                       user_dict)
@@ -29,7 +30,7 @@ LOGIN_THROTTLE = Throttle(LoginFailure, "login", MAX_FAILURES, 15,
 TOUCH_EVERY = timedelta(minutes=1)  # how often last_used_at is written (not on every request)
 
 
-class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets):
+class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets, BrandingSettings):
     name = "accounts"
 
     db = Database()
@@ -100,27 +101,27 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets):
 
     @rpc
     def get_organization(self, actor):
-        return organization_dict(self._organization(actor))
+        org = self._organization(actor)
+        return organization_dict(org, self.db.get(Branding, org.id))
 
     @rpc
-    def get_letterhead(self, actor):
-        """What a business prints on its documents (name, email, phone, address): any actor of the
-        organization may read it, a customer too (the portal's printable invoice)."""
-        org = self.db.get(Organization, org_of(actor))
-        if org is None:
-            raise NotFound(message="Organization not found.")
-        return {"name": org.name, "email": org.email, "phone": org.phone, "address": org.address,
-                "tax_id": org.tax_id or None, "tax_label": org.tax_label or None, "language": org.language or "en",
-                "country": country_of(org)}
+    def get_letterhead(self, actor, with_logo=False):
+        """What a business prints on its documents (name, email, phone, address, tax id, branding;
+        the logo itself with `with_logo`): any actor of the organization may read it, a customer too."""
+        return self._letterhead(organization_of(self.db, org_of(actor)), with_logo)
 
     @rpc
     def update_organization(self, actor, data):
         org = self._organization(actor)
         for key, value in load(OrganizationSchema(), data, partial=True).items():
             setattr(org, key, value)
-        self.events(events.ORGANIZATION_UPDATED, events.organization_payload(org), actor=public(actor))
+        branding = self.db.get(Branding, org.id)
+        if branding is not None and branding.facturx and not (org.tax_id or "").strip():
+            raise Invalid(code="tax_id_required", message="Factur-X is on: invoices must carry your VAT number. "
+                          "Turn Factur-X off first (Settings → Branding).", fields={"tax_id": "Required for Factur-X."})
+        self.events(events.ORGANIZATION_UPDATED, events.organization_payload(org, branding), actor=public(actor))
         self.db.commit()
-        return organization_dict(org)
+        return organization_dict(org, branding)
 
     @rpc
     def get_profile(self, actor):

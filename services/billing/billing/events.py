@@ -14,6 +14,9 @@ QUOTE_DECLINED = "quote_declined"
 COMMENT_ADDED = "comment_added"
 PAYMENT_RECORDED = "payment_recorded"
 DOCUMENT_FORWARDED = "document_forwarded"
+INVOICE_VIEWED = "invoice_viewed"
+QUOTE_VIEWED = "quote_viewed"
+STATEMENT_SENT = "statement_sent"
 
 
 def customer_ref(doc):
@@ -74,3 +77,17 @@ def forwarded_payload(doc_type, doc, link, view_url, day):
             "recipient": {"name": link.recipient_name, "email": link.recipient_email,
                           "contact_id": link.contact_id},
             "view_url": view_url, "expires_at": iso(link.expires_at)}
+
+
+def viewed_payload(doc_type, doc, channel, day):
+    """invoice_viewed / quote_viewed: the first view by a customer contact only."""
+    ref = invoice_ref(doc, day) if doc_type == "invoice" else quote_ref(doc, day)
+    return {doc_type: ref, "document": document_ref(doc_type, doc, day), "customer": customer_ref(doc),
+            "view": {"channel": channel, "at": iso(doc.viewed_at)}}
+
+
+def statement_payload(statement, customer, recipients_note=None):
+    """statement_sent: staff emailed the statement of account; notifications renders and attaches it."""
+    summary = {k: statement[k] for k in ("customer_id", "currency", "from", "to", "opening_balance", "invoiced",
+                                         "paid", "refunded", "closing_balance", "ageing")}
+    return {"statement": summary, "customer": customer}

@@ -86,8 +86,10 @@ class InvoicesMixin:
         return paginate(self.db, query, lambda row: invoice_dict(row, day), page, per_page)
 
     @rpc
-    def get_invoice(self, actor, invoice_id):
-        return invoice_dict(self._invoice(actor, invoice_id), today(actor), with_payments=True)
+    def get_invoice(self, actor, invoice_id, view=None):
+        """`view` (page, api, pdf): a customer contact opened it, which billing records (views.py)."""
+        invoice = self._record_view(actor, "invoice", self._invoice(actor, invoice_id), view)
+        return invoice_dict(invoice, today(actor), with_payments=True)
 
     @rpc
     def update_invoice(self, actor, invoice_id, data):

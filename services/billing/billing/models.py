@@ -39,6 +39,13 @@ class DocumentMixin:
     tax_total: Mapped[object] = mapped_column(MONEY, default=0)
     total: Mapped[object] = mapped_column(MONEY, default=0)
     sent_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+    # "viewed": by a customer contact (portal page, portal API or the PDF); staff reads never count
+    viewed_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+    viewed_by_contact_id: Mapped[str | None] = mapped_column(String(36))
+    viewed_by_name: Mapped[str | None] = mapped_column(String(200))
+    last_viewed_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+    last_viewed_by_name: Mapped[str | None] = mapped_column(String(200))
+    view_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -171,6 +171,21 @@ class PaymentsMixin:
         query = query.order_by(Payment.created_at.desc(), Payment.id)
         return paginate(self.db, query, payment_dict, page, per_page)
 
+    @rpc
+    def get_payment(self, actor, payment_id):
+        """One payment (a customer: its own) with its invoice and the balance left after it: the receipt."""
+        org_id, own_customer = viewer(actor)
+        payment = self.db.get(Payment, str(payment_id))
+        if payment is None or payment.org_id != org_id or (own_customer and payment.customer_id != own_customer):
+            raise NotFound(code="payment_not_found", message="This payment was not found.")
+        invoice = payment.invoice
+        paid_up_to = sum((Decimal(p.amount) for p in invoice.payments
+                          if (p.created_at, p.id) <= (payment.created_at, payment.id)), Decimal(0))
+        return dict(payment_dict(payment), balance_after=money.fmt(Decimal(invoice.total) - paid_up_to, invoice.currency),
+                    invoice={"id": invoice.id, "number": invoice.number, "date": invoice.date.isoformat(),
+                             "due_date": invoice.due_date.isoformat(), "total": money.fmt(invoice.total, invoice.currency),
+                             "balance_due": money.fmt(invoice.balance_due, invoice.currency)})
+
     # -- helpers -------------------------------------------------------------------------------
 
     def _new_payment(self, org_id, invoice, amount, **fields):

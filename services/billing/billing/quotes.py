@@ -60,8 +60,8 @@ class QuotesMixin:
         return paginate(self.db, query, lambda row: quote_dict(row, day), page, per_page)
 
     @rpc
-    def get_quote(self, actor, quote_id):
-        return quote_dict(self._quote(actor, quote_id), today(actor))
+    def get_quote(self, actor, quote_id, view=None):
+        return quote_dict(self._record_view(actor, "quote", self._quote(actor, quote_id), view), today(actor))
 
     @rpc
     def update_quote(self, actor, quote_id, data):

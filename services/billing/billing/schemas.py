@@ -162,7 +162,15 @@ def _document_common(doc):
             "line_items": [line_dict(line, doc.currency) for line in doc.line_items], "notes": doc.notes or "",
             "subtotal": money.fmt(doc.subtotal, doc.currency), "tax_total": money.fmt(doc.tax_total, doc.currency),
             "total": money.fmt(doc.total, doc.currency), "sent_at": iso(doc.sent_at), "created_at": iso(doc.created_at),
-            "updated_at": iso(doc.updated_at)}
+            "updated_at": iso(doc.updated_at), **views_of(doc)}
+
+
+def views_of(doc):
+    """When and by whom a customer contact looked at the document (first and last), how often."""
+    first = {"name": doc.viewed_by_name, "contact_id": doc.viewed_by_contact_id} if doc.viewed_at else None
+    last = {"name": doc.last_viewed_by_name} if doc.last_viewed_at else None
+    return {"viewed_at": iso(doc.viewed_at), "last_viewed_at": iso(doc.last_viewed_at),
+            "view_count": doc.view_count or 0, "viewed_by": first, "last_viewed_by": last}
 
 
 def invoice_dict(invoice, day, with_payments=False):

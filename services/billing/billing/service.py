@@ -1,4 +1,5 @@
-"""The billing service: invoices, quotes, payments, comments, forwarding, projects, summaries.
+"""The billing service: invoices, quotes, payments, comments, forwarding, projects, summaries,
+statements of account and document views.
 
 Each area lives in its own mixin module; nameko finds their @rpc methods on this class.
 """
@@ -16,11 +17,14 @@ from .processor import PaymentGateway
 from .projects import ProjectsMixin
 from .quotes import QuotesMixin
 from .sharing import SharingMixin
+from .statements import StatementsMixin
 from .summary import SummaryMixin
+from .views import DocumentViews
 
 
 class BillingService(HealthMixin, OutboxRelayMixin, DocumentAccess, InvoicesMixin, QuotesMixin,
-                     PaymentsMixin, CommentsMixin, SharingMixin, ProjectsMixin, SummaryMixin):
+                     PaymentsMixin, CommentsMixin, SharingMixin, ProjectsMixin, SummaryMixin, DocumentViews,
+                     StatementsMixin):
     name = "billing"
 
     db = Database()

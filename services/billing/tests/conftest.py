@@ -10,7 +10,8 @@ from billing.service import BillingService
 
 from . import fakes
 
-EVENT_TYPES = ("invoice_sent", "invoice_voided", "quote_sent", "quote_accepted", "quote_declined",
+EVENT_TYPES = ("invoice_sent", "invoice_voided", "quote_sent", "quote_accepted", "quote_declined", "invoice_viewed",
+               "quote_viewed", "statement_sent",
                "comment_added", "payment_recorded", "document_forwarded")
 RECEIVED = []
 

@@ -18,6 +18,8 @@ class Mail:
     from_name: str | None = None   # "<organization> via Portico" for mail on the organization's behalf
     reply_to: str | None = None    # the organization's email, so customers' replies reach it
     extra: dict = field(default_factory=dict)
+    branding: dict | None = None   # the organization's logo URL and accent colour, for the HTML part
+    attachment: dict | None = None  # a PDF from the documents service: {kind, ref, params}
 
 
 # -- formatting ---------------------------------------------------------------------------------
@@ -114,10 +116,11 @@ def _unique(pairs):
 
 # -- one planner per event type -----------------------------------------------------------------
 
-def _on_behalf(kind, org, people, context):
+def _on_behalf(kind, org, people, context, attachment=None, branding=None):
     """Customer-facing mail: from "<organization> via Portico", replies to the organization."""
     return [Mail(kind, email, name, dict(context, recipient={"name": name, "email": email}),
-                 from_name=clean(org.get("name")) or None, reply_to=org.get("email") or None)
+                 from_name=clean(org.get("name")) or None, reply_to=org.get("email") or None,
+                 branding=branding or org.get("branding"), attachment=attachment)
             for email, name in people]
 
 
@@ -165,8 +168,31 @@ def document_sent(kind):
         context = {"organization": organization_context(org), "customer": customer_of(data),
                    "document": document, kind.split("_")[0]: document, "portal_enabled": on_portal,
                    "portal_url": prefs.get("portal_url") or ""}
-        return _on_behalf(kind, org, people, context)
+        branding = lookup.branding(org_id) if people else {}  # fresh: "attach PDFs" is a switch
+        attachment = {"kind": document["kind"], "ref": document["id"]} if branding.get("attach_pdf_to_emails") else None
+        return _on_behalf(kind, org, people, context, attachment, branding)
     return planner
+
+
+def statement_sent(envelope, lookup):
+    """Staff emailed the statement of account: to the customer's contacts, always with its PDF."""
+    data, org_id = envelope["data"], envelope["org_id"]
+    org = lookup.organization(org_id)
+    prefs = lookup.preferences(org_id, org.get("name"))
+    statement = data["statement"]
+    currency = statement.get("currency")
+    people, on_portal = customer_recipients(lookup, org_id, data["customer"]["id"])
+    portal_url = prefs.get("portal_url") or ""
+    context = {"organization": organization_context(org), "customer": customer_of(data),
+               "statement": {"from": day(statement.get("from")), "to": day(statement.get("to")), "currency": currency,
+                             "opening_balance": money(statement.get("opening_balance"), currency),
+                             "closing_balance": money(statement.get("closing_balance"), currency),
+                             "url": f"{portal_url}/statement?from={statement.get('from')}&to={statement.get('to')}"
+                                    f"&currency={currency}" if portal_url else ""},
+               "portal_enabled": on_portal, "portal_url": portal_url}
+    attachment = {"kind": "statement", "ref": data["customer"]["id"],
+                  "params": {"from": statement.get("from"), "to": statement.get("to"), "currency": currency}}
+    return _on_behalf("statement", org, people, context, attachment, lookup.branding(org_id) if people else None)
 
 
 def document_customer(data, document):
@@ -324,6 +350,7 @@ PLANNERS = {
     "document_forwarded": document_forwarded,
     "review_requested": review_requested,
     "review_submitted": portal_activity,
+    "statement_sent": statement_sent,
 }
 
 

@@ -112,6 +112,20 @@ DEFAULTS = {
             "{{ organization.name }}"
         ),
     },
+    "statement": {
+        "subject": "Your statement of account from {{ organization.name }}",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "Attached is your statement of account with {{ organization.name }} from {{ statement.from }} "
+            "to {{ statement.to }}. The balance on {{ statement.to }} is {{ statement.closing_balance }}.\n\n"
+            "{% if portal_enabled %}\n"
+            "You can see it, and choose any other period, in your customer portal:\n{{ statement.url }}\n"
+            "{% else %}\n"
+            "If anything in it looks wrong to you, just get in touch.\n"
+            "{% endif %}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
     "staff_password_reset": {
         "subject": "Reset your Portico password",
         "body": (

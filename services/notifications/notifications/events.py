@@ -5,6 +5,7 @@ once; whatever could not be handled now (a service down, a worker killed) is pic
 the `handle_due_events` timer. Handler names are part of their durable queues' names: never rename.
 It publishes no events.
 """
+import base64
 import logging
 
 import eventlet
@@ -13,10 +14,11 @@ from nameko.timer import timer
 from sqlalchemy import select
 
 from portico_kit import config
+from portico_kit.errors import ServiceError
 
 from . import contexts, delivery, inbox
 from .lookups import ServiceLookup
-from .models import EmailMessage
+from .models import EmailAttachment, EmailMessage
 from .templates import render_email
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,10 @@ class EventHandlers:
     def on_billing_document_forwarded(self, event):
         self._receive(event, "on_billing_document_forwarded")
 
+    @on_event("billing", "statement_sent")
+    def on_billing_statement_sent(self, event):
+        self._receive(event, "on_billing_statement_sent")
+
     @on_event("reviews", "review_requested")
     def on_reviews_review_requested(self, event):
         self._receive(event, "on_reviews_review_requested")
@@ -117,8 +123,10 @@ class EventHandlers:
 
     def _handle(self, row_id, envelope):
         try:
-            mails = contexts.plan(envelope, ServiceLookup(self))  # other services; no connection held
-            message_ids = self._record(envelope, mails)
+            lookup = ServiceLookup(self)
+            mails = contexts.plan(envelope, lookup)  # other services; no connection held
+            files = self._attachments(envelope, mails, lookup)
+            message_ids = self._record(envelope, mails, files)
             inbox.done(self.db, row_id, len(message_ids))
             self.db.commit()
         except Exception as exc:
@@ -131,18 +139,42 @@ class EventHandlers:
         for message_id in message_ids:
             delivery.deliver(self.db, message_id)
 
-    def _record(self, envelope, mails):
+    def _attachments(self, envelope, mails, lookup):
+        """The PDFs the mails carry, fetched once each. A document the service cannot make (a
+        Factur-X invoice missing data, a document deleted meanwhile) leaves the email without it;
+        the documents service being down raises, and the event is retried."""
+        files = {}
+        for mail in mails:
+            if not mail.attachment:
+                continue
+            key = repr(sorted(mail.attachment.items()))
+            if key in files:
+                continue
+            try:
+                files[key] = lookup.pdf(envelope["org_id"], mail.attachment)
+            except ServiceError as exc:
+                if exc.status >= 500:
+                    raise
+                log.warning("event %s: %s sent without its PDF (%s)", envelope.get("event_id"), mail.kind, exc)
+                files[key] = None
+        return files
+
+    def _record(self, envelope, mails, files=None):
         """Render and add one message per mail (not yet committed). One per event, kind and address."""
         ids = []
         for mail in mails:
             dedupe_key = f"{envelope['event_id']}:{mail.kind}:{mail.to_email.lower()}"
             if self.db.scalar(select(EmailMessage.id).where(EmailMessage.dedupe_key == dedupe_key)):
                 continue
-            subject, text, html = render_email(self.db, envelope["org_id"], mail.kind, mail.context)
+            subject, text, html = render_email(self.db, envelope["org_id"], mail.kind, mail.context, mail.branding)
             message = EmailMessage(org_id=envelope["org_id"], kind=mail.kind, to_email=mail.to_email.lower(),
                                    to_name=mail.to_name or None, from_name=mail.from_name, reply_to=mail.reply_to,
                                    subject=subject, text_body=text, html_body=html, dedupe_key=dedupe_key,
                                    event_id=envelope["event_id"])
+            pdf = (files or {}).get(repr(sorted(mail.attachment.items()))) if mail.attachment else None
+            if pdf:
+                message.attachments.append(EmailAttachment(filename=pdf["filename"], content_type=pdf["content_type"],
+                                                           content=base64.b64decode(pdf["content_base64"])))
             self.db.add(message)
             self.db.flush()
             ids.append(message.id)

@@ -88,6 +88,17 @@ KINDS = {k.name: k for k in [
              ("recipient.name", "Who receives this email"),
              ("review_url", "Link to rate you and comment (required)")],
          required=("review_url",)),
+    Kind("statement", "Statement of account",
+         "The customer's portal contacts (the customer's email when the portal is not enabled), when staff "
+         "email a statement; the statement's PDF is attached.",
+         ORGANIZATION + CUSTOMER + [
+             ("statement.from", "First day of the period"), ("statement.to", "Last day of the period"),
+             ("statement.currency", "Currency"), ("statement.opening_balance", "Opening balance with its currency"),
+             ("statement.closing_balance", "Closing balance with its currency"),
+             ("statement.url", "The statement in the customer portal"),
+             ("recipient.name", "Who receives this email"),
+             ("portal_enabled", "Whether the customer can sign in to your portal (use with {% if %})"),
+             ("portal_url", "Your portal's address")]),
     Kind("staff_password_reset", "Staff password reset",
          "The staff member who asked to reset their password.",
          ORGANIZATION + [("user.name", "The staff member"), ("reset_url", "Link to a new password"),
@@ -138,6 +149,10 @@ def sample(kind, organization_name=None):
             view_url="https://portico.example/portal/acme-design/shared/SAMPLE-TOKEN",
             expires_on="16 December 2026, 10:00 UTC"),
         "review_request": dict(base, review_url=f"{portal}/reviews/sample-request"),
+        "statement": dict(base, **on_portal, statement={
+            "from": "1 November 2026", "to": "30 November 2026", "currency": "EUR",
+            "opening_balance": "EUR 250.00", "closing_balance": "EUR 1,250.00",
+            "url": f"{portal}/statement?from=2026-11-01&to=2026-11-30&currency=EUR"}),
         "staff_password_reset": {"organization": organization, "recipient": olive, "user": olive,
                                  "reset_url": "https://portico.example/app/reset/SAMPLE-TOKEN",
                                  "expires_on": "3 December 2026, 11:00 UTC"},

@@ -35,6 +35,18 @@ class ServiceLookup:
         actor = dict(system_actor(org_id), org_name=org_name)  # names the portal if it is new
         return self.service.portal.get_preferences(actor)
 
+    def branding(self, org_id):
+        """Read fresh (not cached like the name): "attach PDFs" takes effect at once."""
+        try:
+            return self.service.accounts.get_branding(system_actor(org_id))
+        except NotFound:
+            return {}
+
+    def pdf(self, org_id, attachment):
+        """{filename, content_type, content_base64} from the documents service, as the organization."""
+        return self.service.documents.render_pdf(system_actor(org_id), attachment["kind"], attachment["ref"],
+                                                 attachment.get("params"))
+
     def staff(self, org_id):
         try:
             return self.service.accounts.list_staff(system_actor(org_id))

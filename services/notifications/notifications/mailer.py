@@ -37,6 +37,10 @@ def build(message):
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(message.text_body)
     mail.add_alternative(message.html_body, subtype="html")
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        mail.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
+                            filename=attachment.filename)
     return mail
 
 

@@ -1,7 +1,7 @@
 import uuid
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portico_kit.messaging import OutboxEventMixin, ProcessedEventMixin
 from portico_kit.timeutil import utcnow
@@ -45,6 +45,22 @@ class EmailMessage(Base):
     reply_to: Mapped[str | None] = mapped_column(String(254))
     event_id: Mapped[str | None] = mapped_column(String(36), index=True)
     last_attempt_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+
+    attachments: Mapped[list["EmailAttachment"]] = relationship(
+        order_by="EmailAttachment.position", cascade="all, delete-orphan", lazy="selectin")
+
+
+class EmailAttachment(Base):
+    """A file sent with an email (a PDF from the documents service), kept with the message so a
+    retry sends what the first attempt would have, even if the document changed meanwhile."""
+    __tablename__ = "email_attachments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    message_id: Mapped[str] = mapped_column(ForeignKey("email_messages.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class EmailTemplate(Base):

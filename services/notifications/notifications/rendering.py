@@ -185,26 +185,38 @@ def _undefined_name(exc):
 
 # -- rendering (when sending) -------------------------------------------------------------------
 
-def render(subject_template, body_template, context):
+def render(subject_template, body_template, context, branding=None):
     """-> (subject, text, html). Missing values render empty; errors raise TemplateProblem."""
     subject = " ".join(_render_checked("subject", _lenient["text"], subject_template, context).split())
     text = _render_checked("body", _lenient["text"], body_template, context).strip() + "\n"
     escaped = _render_checked("body", _lenient["html"], body_template, context).strip()
-    return subject[:500], text, to_html(subject, escaped)
+    return subject[:500], text, to_html(subject, escaped, branding, (context.get("organization") or {}).get("name"))
 
 
 _URL = re.compile(r"https?://[^\s<]+")
 _TRAILING = ".,;:!?)"
 
 
-def to_html(subject, escaped_body):
-    """Paragraphs and clickable links from the escaped body (staff write text, never HTML)."""
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def to_html(subject, escaped_body, branding=None, organization_name=None):
+    """Paragraphs and clickable links from the escaped body (staff write text, never HTML), under
+    the organization's logo and accent colour when it has them."""
     paragraphs = [p.replace("\n", "<br>\n") for p in re.split(r"\n\s*\n", escaped_body) if p.strip()]
     body = "\n".join(f"<p>{_URL.sub(_link, p)}</p>" for p in paragraphs)
+    branding = branding or {}
+    accent = branding.get("accent_color") if _COLOUR.match(branding.get("accent_color") or "") else None
+    head = ""
+    if (branding.get("logo_url") or "").startswith(("http://", "https://")):
+        alt = html.escape(organization_name or "", quote=True)
+        head = (f"<p><img src=\"{html.escape(branding['logo_url'], quote=True)}\" alt=\"{alt}\" "
+                "style=\"max-height: 56px; max-width: 240px\"></p>\n")
+    border = f" border-top: 4px solid {accent}; padding-top: 12px;" if accent else ""
     return ("<!doctype html>\n<html><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(subject)}</title></head>\n"
-            "<body style=\"font-family: system-ui, sans-serif; line-height: 1.5; color: #1f2933\">\n"
-            f"{body}\n</body></html>\n")
+            f"<body style=\"font-family: system-ui, sans-serif; line-height: 1.5; color: #1f2933;{border}\">\n"
+            f"{head}{body}\n</body></html>\n")
 
 
 def _link(match):

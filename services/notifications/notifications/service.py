@@ -30,6 +30,7 @@ class NotificationsService(HealthMixin, OutboxRelayMixin, EventHandlers, Templat
     accounts = TimedRpcProxy("accounts")
     portal = TimedRpcProxy("portal")
     customers = TimedRpcProxy("customers")
+    documents = TimedRpcProxy("documents", timeout=config.env_float("PDF_RPC_TIMEOUT", 60.0))  # PDF attachments
 
     @rpc
     def list_messages(self, actor, page=1, per_page=50, status=None, kind=None):

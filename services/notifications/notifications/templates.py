@@ -26,7 +26,7 @@ def stored(session, org_id, kind):
     return session.get(EmailTemplate, (org_id, kind)) if org_id else None
 
 
-def render_email(session, org_id, kind, context):
+def render_email(session, org_id, kind, context, branding=None):
     """(subject, text, html) from the organization's template, or the default one.
 
     A saved template was checked against sample data; should real data still trip it up, the
@@ -34,11 +34,11 @@ def render_email(session, org_id, kind, context):
     row = stored(session, org_id, kind) if KINDS[kind].editable else None
     if row is not None:
         try:
-            return rendering.render(row.subject, row.body, context)
+            return rendering.render(row.subject, row.body, context, branding)
         except rendering.TemplateProblem as exc:
             log.warning("template %s of %s failed (%s); sending the default", kind, org_id, exc)
     default = DEFAULTS[kind]
-    return rendering.render(default["subject"], default["body"], context)
+    return rendering.render(default["subject"], default["body"], context, branding)
 
 
 def template_dict(kind, row=None, include_defaults=False):

@@ -22,7 +22,8 @@ from .models import ActivityEntry, PortalAccess, PortalContact, ProcessedEvent
 from .schemas import contact_status
 
 KINDS = ("quote_accepted", "quote_declined", "comment_added", "payment_recorded", "customer_updated",
-         "document_forwarded", "review_submitted", "signed_in", "invitation_accepted")
+         "document_forwarded", "review_submitted", "signed_in", "invitation_accepted", "invoice_viewed",
+         "quote_viewed")
 
 
 def _document(data):
@@ -56,6 +57,8 @@ def _details(kind, data):
     if kind == "document_forwarded":
         recipient = data.get("recipient") or {}
         return {"recipient": {"name": recipient.get("name"), "email": recipient.get("email")}}
+    if kind in ("invoice_viewed", "quote_viewed"):
+        return {"channel": (data.get("view") or {}).get("channel")}
     if kind == "review_submitted":
         review = data.get("review") or {}
         return {"rating": review.get("rating"), "comment": (review.get("comment") or "")[:2000]}
@@ -80,6 +83,8 @@ def summary(entry):
         "review_submitted": f"{who} left a {details.get('rating')}-star review",
         "signed_in": f"{who} signed in",
         "invitation_accepted": f"{who} accepted the portal invitation",
+        "invoice_viewed": f"{who} viewed {document}",
+        "quote_viewed": f"{who} viewed {document}",
     }.get(entry.kind, f"{who}: {entry.kind}").replace("  ", " ")
 
 
@@ -169,6 +174,15 @@ class ActivityLog:
     @on_event("reviews", "review_submitted")
     def on_reviews_review_submitted(self, event):
         self._log(event, "on_reviews_review_submitted", "review_submitted")
+
+    # billing publishes these for the first view only, so the log is not flooded by every click
+    @on_event("billing", "invoice_viewed")
+    def on_billing_invoice_viewed(self, event):
+        self._log(event, "on_billing_invoice_viewed", "invoice_viewed", by_customer=True)
+
+    @on_event("billing", "quote_viewed")
+    def on_billing_quote_viewed(self, event):
+        self._log(event, "on_billing_quote_viewed", "quote_viewed", by_customer=True)
 
     @on_event("portal", "portal_signed_in")
     def on_portal_portal_signed_in(self, event):

@@ -57,7 +57,10 @@ class EventHandlers:
     def on_accounts_organization_updated(self, event):
         if first_delivery(self.db, ProcessedEvent, event, "on_accounts_organization_updated"):
             org = event["data"]["organization"]
-            copy_organization(self._ensure_preferences(org["id"], org["name"]), org)
+            prefs = self._ensure_preferences(org["id"], org["name"])
+            copy_organization(prefs, org)
+            branding = org.get("branding") or {}
+            prefs.logo_url, prefs.accent_color = branding.get("logo_url"), branding.get("accent_color")
             self.db.commit()
 
     @on_event("customers", "customer_deleted")

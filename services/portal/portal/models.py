@@ -33,6 +33,9 @@ class PortalPreferences(Base):
     reviews_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     show_projects: Mapped[bool] = mapped_column(Boolean, default=False)
     allow_profile_edit: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the organization's branding, from accounts' organization_updated: shown in the portal header
+    logo_url: Mapped[str | None] = mapped_column(String(300))
+    accent_color: Mapped[str | None] = mapped_column(String(7))
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 

@@ -64,7 +64,12 @@ def features(prefs):
 def portal_public(prefs):
     return {"name": prefs.portal_name, "url": portal_url(prefs.portal_name),
             "organization_name": prefs.organization_name,
-            "banner_message": prefs.banner_message or "", "features": features(prefs)}
+            "banner_message": prefs.banner_message or "", "features": features(prefs),
+            "branding": branding(prefs)}
+
+
+def branding(prefs):
+    return {"logo_url": prefs.logo_url, "accent_color": prefs.accent_color}
 
 
 DISABLED_MESSAGE = "Portal access has been turned off for your account. Please contact the business."

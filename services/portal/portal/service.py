@@ -25,7 +25,7 @@ from .models import (Invitation, LoginFailure, OutboxEvent, PasswordReset, Porta
                      PortalPreferences, PortalSession)
 from .password_reset import RESET_THROTTLE, PasswordResets
 from .schemas import (DISABLED_MESSAGE, FLAGS, AcceptInvitationSchema, ContactIdsSchema, LoginSchema,
-                      PreferencesSchema, features, portal_contact_dict, portal_public, portal_url,
+                      PreferencesSchema, branding, features, portal_contact_dict, portal_public, portal_url,
                       preferences_dict)
 
 # INVITATION_TTL_DAYS is the documented name; PORTAL_INVITATION_TTL_DAYS the older one, still honoured
@@ -191,7 +191,7 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         """What a signed-out visitor of /portal/<name> may know: that it exists, and whose it is."""
         prefs = self._portal(portal_name)
         return {"name": prefs.portal_name, "organization_name": prefs.organization_name,
-                "url": portal_url(prefs.portal_name)}
+                "url": portal_url(prefs.portal_name), "branding": branding(prefs)}
 
     @rpc
     def get_invitation(self, portal_name, token):

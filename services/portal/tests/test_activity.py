@@ -71,6 +71,8 @@ def events_for(customer):
         ("reviews", "review_submitted", {"review": {"id": "r1", "request_id": "q1", "rating": 5, "comment": "Great",
                                                     "submitted_at": "2026-12-05T10:00:00Z"},
                                          "customer": ref(customer)}, customer_actor, True),
+        ("billing", "invoice_viewed", {"invoice": invoice, "document": doc, "customer": ref(customer),
+                                       "view": {"channel": "pdf", "at": "2026-12-04T09:00:00Z"}}, customer_actor, True),
         # staff did these: not portal activity
         ("billing", "comment_added", {"document": doc, "comment": dict(comment, author={"kind": "staff",
                                                                                         "name": "Olive"}),
@@ -100,7 +102,7 @@ def test_the_customers_own_actions_are_logged_with_who_what_which_document_and_w
     items = portal.list_activity(STAFF, None, None, 1, 50)["items"]
     assert sorted(i["kind"] for i in items) == sorted(
         ["quote_accepted", "quote_declined", "comment_added", "payment_recorded", "customer_updated",
-         "document_forwarded", "review_submitted", "invitation_accepted", "signed_in"])
+         "document_forwarded", "review_submitted", "invoice_viewed", "invitation_accepted", "signed_in"])
     by_kind = {i["kind"]: i for i in items}
     accepted = by_kind["quote_accepted"]
     assert accepted["customer_id"] == bob["id"] and accepted["customer_name"] == "Bob's Bikes"
@@ -113,6 +115,8 @@ def test_the_customers_own_actions_are_logged_with_who_what_which_document_and_w
     assert by_kind["review_submitted"]["details"]["rating"] == 5 and by_kind["customer_updated"]["document"] is None
     assert by_kind["customer_updated"]["details"]["fields"] == ["phone"]
     assert by_kind["customer_updated"]["details"]["field_labels"] == ["Phone"]  # as staff read it
+    assert by_kind["invoice_viewed"]["summary"] == "Bob Baker (Bob's Bikes) viewed invoice INV-9"
+    assert by_kind["invoice_viewed"]["details"] == {"channel": "pdf"}
     signed_in = by_kind["signed_in"]
     assert signed_in["contact"]["email"] == "bob@bikes.test" and signed_in["customer_name"] == "Bob's Bikes"
     assert [i["at"] for i in items] == sorted((i["at"] for i in items), reverse=True)  # newest first

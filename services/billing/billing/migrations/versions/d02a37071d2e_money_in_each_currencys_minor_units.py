@@ -4,7 +4,7 @@ Existing amounts keep their exact values (two decimals widen to three on every d
 are now rounded to their currency's minor unit as they are written, never here.
 
 Revision ID: d02a37071d2e
-Revises: af58c3276968
+Revises: fa08794cf6bf
 Create Date: 2026-12-01 20:06:17.719736
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = 'd02a37071d2e'
-down_revision = 'af58c3276968'
+down_revision = 'fa08794cf6bf'
 branch_labels = None
 depends_on = None
 

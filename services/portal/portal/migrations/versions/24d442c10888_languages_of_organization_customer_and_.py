@@ -1,7 +1,7 @@
 """languages of organization, customer and contact
 
 Revision ID: 24d442c10888
-Revises: eeb4367c6e18
+Revises: 01b278af5024
 Create Date: 2026-12-01 20:54:11.566331
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '24d442c10888'
-down_revision = 'eeb4367c6e18'
+down_revision = '01b278af5024'
 branch_labels = None
 depends_on = None
 
