@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from portico_kit import tracing as kit_tracing
 
-from . import api, errors, metrics, tracing, web
+from . import api, errors, i18n, metrics, tracing, web
 from .rpc import RpcClient
 from .settings import Settings
 from .web import filters, navigation
@@ -50,6 +50,7 @@ def create_app(settings=None, rpc_client=None):
         app.register_blueprint(blueprint)
     for blueprint in blueprints(web):
         app.register_blueprint(blueprint)
+    i18n.register(app)
     filters.register(app)
     navigation.register(app)
     errors.register(app)
