@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 PACKAGES := lib/portico_kit $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml)) gateway
 PYPROJECTS := $(wildcard lib/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
 
-.PHONY: dev test test-services test-system bench venv migration clean pdf-libs
+LOCALES := lib/portico_kit/portico_kit/locales
+CATALOGS := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
+
+.PHONY: dev test test-services test-system bench venv migration messages clean pdf-libs
 
 $(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +17,11 @@ $(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
 	$(PY) -m pip install --quiet -c constraints.txt -r requirements-dev.txt $(addprefix -e ,$(PACKAGES))
 	touch $@
 
-venv: $(STAMP)
+# the translations pages, emails and PDFs read: .po (in git) -> .mo (built here, as in each Dockerfile)
+%.mo: %.po $(STAMP)
+	$(PY) -m portico_kit.i18n compile
+
+venv: $(STAMP) $(CATALOGS:.po=.mo)
 
 ## WeasyPrint (the documents service) needs Debian's Pango: one clear line when it is missing
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
@@ -22,29 +29,35 @@ pdf-libs: $(STAMP)
 	@$(PY) -c "import weasyprint" 2>/dev/null || { echo "PDF rendering needs Pango: run 'sudo apt-get install -y $(PDF_PACKAGES)' (.ci/run installs them)."; exit 1; }
 
 ## the whole system on this machine (RabbitMQ at AMQP_URI; SQLite files and caught mail in ./data)
-dev: $(STAMP) pdf-libs
+dev: venv pdf-libs
 	$(PY) -m devstack
 
 ## every test: services in-process under eventlet, then gateway, system and browser tests unpatched
-test: $(STAMP) pdf-libs
+test: venv pdf-libs
 	@status=0; \
 	$(MAKE) --no-print-directory test-services || status=1; \
 	$(MAKE) --no-print-directory test-system || status=1; \
 	exit $$status
 
-test-services: $(STAMP) pdf-libs
+test-services: venv pdf-libs
 	$(PY) -m pytest lib/portico_kit/tests services
 
-test-system: $(STAMP) pdf-libs
+test-system: venv pdf-libs
 	$(PY) -m pytest -p no:pytest_nameko gateway/tests tests
 
 ## load through the gateway and event throughput, each against a baseline measured in the same run
-bench: $(STAMP)
+bench: venv
 	$(PY) -m bench
 
 ## new migration after changing a service's models: make migration SERVICE=billing MSG="add invoices"
 migration: $(STAMP)
 	$(PY) -m portico_kit.migrate $(SERVICE) revision "$(MSG)"
+
+## after marking new text for translation: extract it and add it to every language's catalog
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location --sort-output \
+		--project Portico -o $(LOCALES)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

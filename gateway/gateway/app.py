@@ -7,7 +7,7 @@ import time
 from flask import Flask, g, redirect, request
 from flask_wtf.csrf import CSRFProtect
 
-from . import api, errors, metrics, web
+from . import api, errors, i18n, metrics, web
 from .rpc import RpcClient
 from .settings import Settings
 from .web import filters, navigation
@@ -46,6 +46,7 @@ def create_app(settings=None, rpc_client=None):
         app.register_blueprint(blueprint)
     for blueprint in blueprints(web):
         app.register_blueprint(blueprint)
+    i18n.register(app)
     filters.register(app)
     navigation.register(app)
     errors.register(app)

@@ -6,6 +6,7 @@ portal stops working at once.
 """
 from functools import wraps
 
+import flask_babel
 from flask import g, redirect, request, session, url_for
 
 from portico_kit.errors import ServiceError
@@ -23,7 +24,7 @@ def staff_api(view):
         token = bearer_token()
         if not token:
             raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token> (from /api/v1/login).")
-        g.actor = call("accounts", "authenticate", token)
+        signed_in(call("accounts", "authenticate", token))
         return view(*args, **kwargs)
     return wrapper
 
@@ -35,7 +36,7 @@ def staff_page(view):
         if not token:
             return redirect(url_for("staff.login", next=request.full_path))
         try:
-            g.actor = call("accounts", "authenticate", token)
+            signed_in(call("accounts", "authenticate", token))
         except ServiceError as exc:
             if exc.status != 401:
                 raise
@@ -52,7 +53,7 @@ def portal_api(view):
         if not token:
             raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token> (from .../api/v1/login).")
         g.portal = call("portal", "resolve_session", portal_name, token)
-        g.actor = g.portal["actor"]
+        signed_in(g.portal["actor"])
         return view(portal_name, *args, **kwargs)
     return wrapper
 
@@ -64,7 +65,7 @@ def portal_page(view):
         if token:
             try:
                 g.portal = call("portal", "resolve_session", portal_name, token)
-                g.actor = g.portal["actor"]
+                signed_in(g.portal["actor"])
                 return view(portal_name, *args, **kwargs)
             except ServiceError as exc:
                 if exc.status != 401:
@@ -72,6 +73,13 @@ def portal_page(view):
                 forget_portal_token(portal_name)
         return redirect(url_for("portal_pages.login", portal_name=portal_name, next=request.full_path))
     return wrapper
+
+
+def signed_in(actor):
+    """The request's actor; from now on the page speaks their language (see i18n.py)."""
+    g.actor = actor
+    g.pop("reader", None)
+    flask_babel.refresh()
 
 
 def remember_portal_token(portal_name, token):

@@ -184,8 +184,10 @@ def test_profile_page_is_a_form_when_editing_is_allowed(client, rpc):
 def test_profile_page_is_read_only_when_editing_is_off(client, rpc):
     portal_signed_in(client, rpc, {"profile_edit": False})
     html = client.get("/portal/acme/profile").get_data(as_text=True)
+    # nothing to type in; only the language stays the contact's own choice (a select)
     assert 'id="profile-form"' not in html and "<input" not in html.split("</header>")[1].replace(
-        'type="hidden" name="csrf_token"', "")
+        '<input type="hidden" name="csrf_token"', "")
+    assert 'name="language"' in html
     assert "Springfield" in html and "PO-1" in html and 'id="read-only-note"' in html
 
     def disabled(actor, body):

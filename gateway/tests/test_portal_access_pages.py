@@ -41,7 +41,7 @@ def test_customer_page_lists_each_contact_with_status_times_and_actions(client, 
     sign_in_staff(client, rpc)
     html = customer_page(client, rpc)
     bob, ann, sam = row(html, "bob@bikes.test"), row(html, "ann@bikes.test"), row(html, "c-sam")
-    assert "Active" in bob and "20 Nov 2026, 09:30 UTC" in bob and 'Disable<span class="visually-hidden"> for Bob' in bob
+    assert "Active" in bob and "Nov 20, 2026, 9:30\u202fAM UTC" in bob and 'Disable<span class="visually-hidden"> for Bob' in bob
     assert "Invited" in ann and "Invitation expired: re-send it" in ann and 'Disable<span class="visually-hidden"> for Ann' in ann
     assert "Not invited" in sam and 'type="checkbox"' not in sam and "No email" in sam
     assert 'name="contact_ids" value="c-ann"' in ann

@@ -34,3 +34,16 @@ def get_organization():
 @staff_api
 def update_organization():
     return jsonify(call("accounts", "update_organization", g.actor, json_body()))
+
+
+@bp.get("/profile")
+@staff_api
+def get_profile():
+    """The signed-in staff user's own details and language."""
+    return jsonify(call("accounts", "get_profile", g.actor))
+
+
+@bp.patch("/profile")
+@staff_api
+def update_profile():
+    return jsonify(call("accounts", "update_profile", g.actor, json_body()))

@@ -4,6 +4,8 @@ Line items are rows named `line_items.<row>.<field>` so an error the service rep
 `line_items.<index>.<field>` lands next to its input (blank rows are skipped, so indexes are mapped
 back to rows). "Add line" re-renders the form with one more row.
 """
+from portico_kit.i18n import N_
+
 from .forms import checkbox, optional
 
 LINE_FIELDS = ("description", "quantity", "rate", "discount", "tax_rate")
@@ -13,12 +15,15 @@ PAYMENT_MODES = (("bank_transfer", "Bank transfer"), ("cash", "Cash"), ("cheque"
                  ("other", "Other"))
 
 # What differs between an invoice and a quote on the staff pages.
+# labels are marked for translation (N_) and translated where shown: _(doc.label) in templates
 DOCS = {
-    "invoice": {"type": "invoice", "plural": "invoices", "label": "Invoice", "end_field": "due_date",
-                "end_label": "Due date",
+    "invoice": {"type": "invoice", "plural": "invoices", "label": N_("Invoice"), "title": N_("Invoices"),
+                "end_field": "due_date", "end_label": N_("Due date"), "none_yet": N_("No invoices yet."),
+                "your": N_("Your invoices"),
                 "statuses": ("draft", "sent", "partially_paid", "paid", "overdue", "void")},
-    "quote": {"type": "quote", "plural": "quotes", "label": "Quote", "end_field": "expiry_date",
-              "end_label": "Expiry date",
+    "quote": {"type": "quote", "plural": "quotes", "label": N_("Quote"), "title": N_("Quotes"),
+              "end_field": "expiry_date", "end_label": N_("Expiry date"), "none_yet": N_("No quotes yet."),
+              "your": N_("Your quotes"),
               "statuses": ("draft", "sent", "accepted", "declined", "expired", "invoiced")},
 }
 

@@ -5,37 +5,40 @@ Portal entries may name a feature (GET .../me portal.features): hidden when the 
 turned it off.
 """
 from flask import current_app, request, url_for
+from flask_babel import gettext
+
+from portico_kit.i18n import N_
 
 STAFF_NAV = [
-    ("Customers", "staff_customers.customers"),
-    ("Invoices", "staff_billing.invoices"),
-    ("Quotes", "staff_billing.quotes"),
-    ("Payments", "staff_billing.payments"),
-    ("Projects", "staff_billing.projects"),
-    ("Reviews", "staff_reviews.report"),
-    ("Portal activity", "staff_activity.activity"),
-    ("Email log", "staff.notifications"),
-    ("Settings", "staff.portal_settings"),
+    (N_("Customers"), "staff_customers.customers"),
+    (N_("Invoices"), "staff_billing.invoices"),
+    (N_("Quotes"), "staff_billing.quotes"),
+    (N_("Payments"), "staff_billing.payments"),
+    (N_("Projects"), "staff_billing.projects"),
+    (N_("Reviews"), "staff_reviews.report"),
+    (N_("Portal activity"), "staff_activity.activity"),
+    (N_("Email log"), "staff.notifications"),
+    (N_("Settings"), "staff.portal_settings"),
 ]
 
 # Settings sub-pages (tabs on the settings pages).
 SETTINGS_NAV = [
-    ("Customer Portal", "staff.portal_settings"),
-    ("Organization", "staff_organization.organization"),
-    ("Branding", "staff_branding.branding"),
-    ("Custom fields", "staff_fields.custom_fields"),
-    ("Email templates", "staff_templates.email_templates"),
+    (N_("Customer Portal"), "staff.portal_settings"),
+    (N_("Organization"), "staff_organization.organization"),
+    (N_("Branding"), "staff_branding.branding"),
+    (N_("Custom fields"), "staff_fields.custom_fields"),
+    (N_("Email templates"), "staff_templates.email_templates"),
 ]
 
 PORTAL_NAV = [
-    ("Home", "portal_pages.home", None),
-    ("Invoices", "portal_billing.invoices", None),
-    ("Quotes", "portal_billing.quotes", None),
-    ("Payments", "portal_billing.payments", None),
-    ("Statement", "portal_statement.statement", None),
-    ("Projects", "portal_billing.projects", "projects"),
-    ("Reviews", "portal_reviews.requests", "reviews"),
-    ("My details", "portal_profile.profile", None),
+    (N_("Home"), "portal_pages.home", None),
+    (N_("Invoices"), "portal_billing.invoices", None),
+    (N_("Quotes"), "portal_billing.quotes", None),
+    (N_("Payments"), "portal_billing.payments", None),
+    (N_("Statement"), "portal_statement.statement", None),
+    (N_("Projects"), "portal_billing.projects", "projects"),
+    (N_("Reviews"), "portal_reviews.requests", "reviews"),
+    (N_("My details"), "portal_profile.profile", None),
 ]
 
 
@@ -44,15 +47,15 @@ def _exists(endpoint):
 
 
 def staff_menu():
-    return [(label, endpoint) for label, endpoint in STAFF_NAV if _exists(endpoint)]
+    return [(gettext(label), endpoint) for label, endpoint in STAFF_NAV if _exists(endpoint)]
 
 
 def settings_menu():
-    return [(label, endpoint) for label, endpoint in SETTINGS_NAV if _exists(endpoint)]
+    return [(gettext(label), endpoint) for label, endpoint in SETTINGS_NAV if _exists(endpoint)]
 
 
 def portal_menu(features):
-    return [(label, endpoint) for label, endpoint, feature in PORTAL_NAV
+    return [(gettext(label), endpoint) for label, endpoint, feature in PORTAL_NAV
             if _exists(endpoint) and (feature is None or (features or {}).get(feature))]
 
 

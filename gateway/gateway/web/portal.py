@@ -1,10 +1,13 @@
 """Customer portal pages: /portal/<portal_name>/..."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
+from portico_kit.i18n import N_
 
 from ..auth import forget_portal_token, portal_page, remember_portal_token, safe_next
 from ..calls import call
+from ..i18n import speak
 from .forms import field_errors
 from .panels import PORTAL_HOME_PANELS, render_panels
 
@@ -42,11 +45,12 @@ def password_link_page(portal_name, token, check, apply, invalid_template, templ
         if exc.status not in (404, 410):
             raise
         return render_template(invalid_template, portal=portal, error=exc), exc.status
+    speak(link.get("language"))  # the person the link was sent to, in their language
     errors = {}
     if request.method == "POST":
         password, confirm = request.form.get("password", ""), request.form.get("password_confirm", "")
         if password != confirm:
-            errors = {"password_confirm": "The two passwords differ."}
+            errors = {"password_confirm": gettext("The two passwords differ.")}
         else:
             try:
                 result = call("portal", apply, portal_name, token, {"password": password})
@@ -56,7 +60,7 @@ def password_link_page(portal_name, token, check, apply, invalid_template, templ
                 errors = field_errors(exc)
             else:
                 remember_portal_token(portal_name, result["token"])
-                flash(done)
+                flash(gettext(done))
                 return redirect(url_for("portal_pages.home", portal_name=portal_name))
     return render_template(template, portal=portal, link=link, errors=errors), 422 if errors else 200
 
@@ -65,7 +69,7 @@ def password_link_page(portal_name, token, check, apply, invalid_template, templ
 def invitation(portal_name, token):
     return password_link_page(portal_name, token, "get_invitation", "accept_invitation",
                               "portal/invitation_invalid.html", "portal/invitation.html",
-                              "Welcome! Your password is set.")
+                              N_("Welcome! Your password is set."))
 
 
 @bp.get("/")
@@ -87,5 +91,5 @@ def logout(portal_name):
             call("portal", "logout", token)
         except ServiceError:
             pass
-    flash("You are signed out.")
+    flash(gettext("You are signed out."))
     return redirect(url_for("portal_pages.login", portal_name=portal_name))

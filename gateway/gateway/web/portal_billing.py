@@ -7,6 +7,7 @@ the document page is shown again with the message next to the form that caused i
 import uuid
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import Forbidden, ServiceError
 
@@ -81,7 +82,7 @@ def document_comment(doc_type, document_id):
         call("billing", "add_comment", g.actor, doc_type, document_id, {"text": request.form.get("text", "").strip()})
     except ServiceError as exc:
         return refused(doc_type, document_id, "comment", exc)
-    flash("Your comment was sent.")
+    flash(gettext("Your comment was sent."))
     return redirect(document_url(doc_type, document_id, "#comments"))
 
 
@@ -94,7 +95,9 @@ def document_forward(doc_type, document_id):
     except ServiceError as exc:
         return refused(doc_type, document_id, "forward", exc)
     recipient = result["recipient"]
-    flash(f"{DOCS[doc_type]['label']} forwarded to {recipient['name']} ({recipient['email']}).")
+    label = DOCS[doc_type]["label"]
+    flash(gettext("%(document)s forwarded to %(name)s (%(email)s).", document=gettext(label),
+                  name=recipient["name"], email=recipient["email"]))
     return redirect(document_url(doc_type, document_id))
 
 
@@ -132,7 +135,8 @@ def pay(portal_name, invoice_id):
         payment = call("billing", "pay_invoice", g.actor, invoice_id, card_payment(request.form), key)
     except ServiceError as exc:
         return refused("invoice", invoice_id, "pay", exc)
-    flash(f"Thank you! Your payment of {money(payment['amount'], payment['currency'])} was received.")
+    flash(gettext("Thank you! Your payment of %(amount)s was received.",
+                  amount=money(payment["amount"], payment["currency"])))
     return redirect(document_url("invoice", invoice_id))
 
 
@@ -182,7 +186,7 @@ def decide_quote(portal_name, quote_id, decision):
         call("billing", f"{decision}_quote", g.actor, quote_id, data)
     except ServiceError as exc:
         return refused("quote", quote_id, "decide", exc)
-    flash("Quote accepted. Thank you!" if decision == "accept" else "Quote declined.")
+    flash(gettext("Quote accepted. Thank you!") if decision == "accept" else gettext("Quote declined."))
     return redirect(document_url("quote", quote_id))
 
 

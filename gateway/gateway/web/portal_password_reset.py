@@ -2,6 +2,7 @@
 from flask import Blueprint, render_template, request
 
 from portico_kit.errors import ServiceError
+from portico_kit.i18n import N_
 
 from ..calls import call
 from .forms import field_errors
@@ -32,4 +33,4 @@ def forgot(portal_name):
 def reset(portal_name, token):
     return password_link_page(portal_name, token, "get_password_reset", "reset_password",
                               "portal/reset_invalid.html", "portal/reset.html",
-                              "Your new password is set. You are signed in.")
+                              N_("Your new password is set. You are signed in."))

@@ -7,7 +7,11 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from portico_kit.errors import ServiceError
 
-from ..auth import portal_page
+from flask_babel import gettext
+
+from portico_kit.l10n import LANGUAGES, language_name, language_or_none
+
+from ..auth import portal_page, signed_in
 from ..calls import call
 from .customer_forms import address_from_form, custom_values_from_form
 from .forms import field_errors, optional
@@ -27,6 +31,18 @@ def profile_from_form(form, profile):
     if values:
         body["custom_fields"] = values
     return body
+
+
+@bp.post("/language")
+@portal_page
+def language(portal_name):
+    """The contact's own language: theirs to choose even when editing details is turned off."""
+    chosen = language_or_none(request.form.get("language")) if request.form.get("language") else None
+    call("customers", "update_profile", g.actor, {"contact": {"language": chosen}})
+    remembered = call("portal", "remember_contact_language", g.actor, chosen)
+    signed_in(dict(g.actor, language=remembered["effective"]))  # the note below is in the new language
+    flash(gettext("Your language is saved."))
+    return redirect(url_for("portal_profile.profile", portal_name=portal_name))
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -49,7 +65,8 @@ def profile(portal_name):
             values = dict(profile["custom_fields"], **body.get("custom_fields", {}))
             form = dict(profile, **dict(body, custom_fields=values))
         else:
-            flash("Your details are saved.")
+            flash(gettext("Your details are saved."))
             return redirect(url_for("portal_profile.profile", portal_name=portal_name))
+    languages = [(code, language_name(code)) for code in LANGUAGES]
     return render_template("portal/profile.html", portal=g.portal["portal"], profile=profile, form=form,
-                           errors=errors, editable=editable), 422 if errors else 200
+                           errors=errors, editable=editable, languages=languages), 422 if errors else 200

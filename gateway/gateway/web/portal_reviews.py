@@ -1,5 +1,6 @@
 """Portal pages for reviews: open requests, and rating one."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 
@@ -36,7 +37,7 @@ def review(portal_name, request_id):
                     raise
                 errors = dict(exc.fields or {"_form": exc.message})
             else:
-                flash("Thank you for your review!")
+                flash(gettext("Thank you for your review!"))
                 return redirect(url_for("portal_reviews.review", portal_name=portal_name, request_id=request_id))
     item = call("reviews", "get_request", g.actor, request_id)
     return render_template("portal/reviews/review.html", portal=g.portal["portal"], item=item, errors=errors,

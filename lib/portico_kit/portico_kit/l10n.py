@@ -182,20 +182,25 @@ class Formatter:
         self.timezone = timezone_name or "UTC"
         self.dir = direction(self.language)
 
+    def _isolated(self, text):
+        # in right-to-left text a date or amount next to a Latin document number would run into it
+        # ("INV-000001 · 25/11/2026" reordered): Unicode isolates keep each one whole (HTML, mail, PDF)
+        return f"\u2068{text}\u2069" if self.dir == "rtl" and text != "—" else text
+
     def money(self, amount, currency):
-        return format_money(amount, currency, self.locale)
+        return self._isolated(format_money(amount, currency, self.locale))
 
     def number(self, value, decimals=None):
-        return format_number(value, self.locale, decimals)
+        return self._isolated(format_number(value, self.locale, decimals))
 
     def percent(self, value):
-        return format_percent(value, self.locale)
+        return self._isolated(format_percent(value, self.locale))
 
     def date(self, value, format="medium"):
-        return format_date(value, self.locale, format)
+        return self._isolated(format_date(value, self.locale, format))
 
     def datetime(self, value, format="medium"):
-        return format_datetime(value, self.locale, self.timezone, format)
+        return self._isolated(format_datetime(value, self.locale, self.timezone, format))
 
     def territory(self, code):
         return territory_name(code, self.locale)

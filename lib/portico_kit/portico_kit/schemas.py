@@ -3,6 +3,7 @@ import zoneinfo
 
 from marshmallow import validate, validates_schema, ValidationError
 
+from .l10n import LANGUAGES
 from .money import CURRENCIES
 from .validation import StrictSchema, text
 
@@ -23,6 +24,12 @@ def currency(**kwargs):
                                                  error="Not an ISO 4217 currency code.")], **kwargs)
 
 
+def language(**kwargs):
+    """One of the shipped languages (en, de, es, fr, ar)."""
+    return text(5, validate_also=[validate.OneOf(LANGUAGES, error="One of " + ", ".join(LANGUAGES) + ".")],
+                **kwargs)
+
+
 _ZONES = None
 
 
@@ -40,4 +47,4 @@ def timezone_field(**kwargs):
     return text(64, validate_also=[check], **kwargs)
 
 
-__all__ = ["AddressSchema", "currency", "timezone_field", "validates_schema"]
+__all__ = ["AddressSchema", "currency", "language", "timezone_field", "validates_schema"]

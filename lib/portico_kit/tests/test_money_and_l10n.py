@@ -119,4 +119,8 @@ def test_a_formatter_bound_to_one_reader():
     reader = l10n.Formatter("de", "DE", "Europe/Berlin")
     assert plain(reader.money("1250.5", "EUR")) == "1.250,50 €"
     assert reader.date("2026-11-25") == "25.11.2026" and reader.dir == "ltr"
-    assert l10n.Formatter("ar").dir == "rtl"
+    arabic = l10n.Formatter("ar")
+    assert arabic.dir == "rtl"
+    # isolated, so that a date never runs into the Latin document number beside it
+    assert arabic.date("2026-11-25").startswith("\u2068") and arabic.date("2026-11-25").endswith("\u2069")
+    assert not reader.date("2026-11-25").startswith("\u2068")

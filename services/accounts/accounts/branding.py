@@ -13,7 +13,7 @@ from portico_kit.validation import load
 
 from . import events, logos
 from .models import Branding, Organization
-from .schemas import BrandingSchema, branding_dict
+from .schemas import BrandingSchema, branding_dict, country_of
 
 
 class BrandingSettings:
@@ -84,7 +84,8 @@ class BrandingSettings:
     def _letterhead(self, org, with_logo):
         branding = self.db.get(Branding, org.id)
         result = {"name": org.name, "email": org.email, "phone": org.phone, "address": org.address,
-                  "tax_id": org.tax_id, "timezone": org.timezone, "logo_sha256": branding.logo_sha256 if branding else None,
+                  "tax_id": org.tax_id or None, "tax_label": org.tax_label or None, "language": org.language or "en",
+                  "country": country_of(org), "timezone": org.timezone, "logo_sha256": branding.logo_sha256 if branding else None,
                   **branding_dict(org.id, branding)}
         if with_logo and branding is not None and branding.logo:
             result["logo_base64"] = base64.b64encode(branding.logo).decode("ascii")

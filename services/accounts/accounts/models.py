@@ -25,7 +25,11 @@ class Organization(Base):
     address: Mapped[dict | None] = mapped_column(JSON)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    tax_id: Mapped[str | None] = mapped_column(String(50))  # the seller's VAT number on documents
+    # the default language of its portal, emails and documents (customers and contacts may choose theirs)
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    # tax identity printed on documents: "VAT" DE123456789, "TRN" 100000000000003, "GSTIN" ...
+    tax_id: Mapped[str | None] = mapped_column(String(50))
+    tax_label: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -56,6 +60,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)  # staff sign in by email alone
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="owner")
+    language: Mapped[str | None] = mapped_column(String(5))  # their own choice; None: the organization's
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
 

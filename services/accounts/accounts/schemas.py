@@ -1,8 +1,7 @@
 from marshmallow import fields, validate
 
 from portico_kit.config import public_url
-
-from portico_kit.schemas import AddressSchema, currency, timezone_field
+from portico_kit.schemas import AddressSchema, currency, language, timezone_field
 from portico_kit.security import MIN_PASSWORD_LENGTH
 from portico_kit.validation import EmailField, StrictBoolean, StrictSchema, text
 
@@ -37,7 +36,15 @@ class OrganizationSchema(StrictSchema):
     address = fields.Nested(AddressSchema, allow_none=True)
     currency = currency()
     timezone = timezone_field()
+    language = language()
     tax_id = text(50, allow_none=True)
+    tax_label = text(20, allow_none=True)
+
+
+class ProfileSchema(StrictSchema):
+    """A staff user's own settings."""
+    name = text(200, allow_blank=False)
+    language = language(allow_none=True)
 
 
 class BrandingSchema(StrictSchema):
@@ -65,10 +72,18 @@ def branding_dict(org_id, branding):
 def organization_dict(org, branding=None):
     return {
         "id": org.id, "name": org.name, "email": org.email, "phone": org.phone,
-        "address": org.address, "currency": org.currency, "timezone": org.timezone, "tax_id": org.tax_id,
+        "address": org.address, "currency": org.currency, "timezone": org.timezone,
+        "language": org.language or "en", "tax_id": org.tax_id or None, "tax_label": org.tax_label or None,
         "branding": branding_dict(org.id, branding),
     }
 
 
+def country_of(org):
+    """The ISO 3166 code of the organization's address ("DE"), None when it has none."""
+    country = (org.address or {}).get("country") if isinstance(org.address, dict) else None
+    return country.upper() if isinstance(country, str) and len(country) == 2 else None
+
+
 def user_dict(user):
-    return {"id": user.id, "name": user.name, "email": user.email, "role": user.role}
+    return {"id": user.id, "name": user.name, "email": user.email, "role": user.role,
+            "language": user.language}

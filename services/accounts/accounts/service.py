@@ -20,7 +20,8 @@ from . import events
 from .branding import BrandingSettings, organization_of
 from .models import ApiToken, Branding, LoginFailure, Organization, OutboxEvent, PasswordReset, User
 from .password_reset import RESET_THROTTLE, PasswordResets
-from .schemas import LoginSchema, OrganizationSchema, SignupSchema, organization_dict, user_dict
+from .schemas import (LoginSchema, OrganizationSchema, ProfileSchema, SignupSchema, country_of, organization_dict,
+                      user_dict)
 
 TOKEN_TTL = timedelta(hours=config.env_float("STAFF_TOKEN_TTL_HOURS", 24 * 30))
 MAX_FAILURES = config.env_int("LOGIN_MAX_FAILURES", 10)
@@ -86,6 +87,10 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets, BrandingSet
         actor["org_name"] = user.organization.name
         actor["org_timezone"] = user.organization.timezone
         actor["org_currency"] = user.organization.currency
+        # pages, emails and formats follow the user's own language, else the organization's
+        actor["language"] = user.language or user.organization.language or "en"
+        actor["org_language"] = user.organization.language or "en"
+        actor["org_country"] = country_of(user.organization)
         return actor
 
     @rpc
@@ -119,6 +124,19 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets, BrandingSet
         return organization_dict(org, branding)
 
     @rpc
+    def get_profile(self, actor):
+        """The signed-in staff user's own details and language."""
+        return user_dict(self._user(actor))
+
+    @rpc
+    def update_profile(self, actor, data):
+        user = self._user(actor)
+        for key, value in load(ProfileSchema(), data, partial=True).items():
+            setattr(user, key, value)
+        self.db.commit()
+        return user_dict(user)
+
+    @rpc
     def list_staff(self, actor):
         """Staff of the actor's organization (notifications uses it to email them)."""
         org = self._organization(actor)
@@ -134,6 +152,13 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets, BrandingSet
         self.db.commit()
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _user(self, actor):
+        org_id = require_staff(actor)
+        user = self.db.get(User, str(actor.get("user_id") or ""))
+        if user is None or user.org_id != org_id:
+            raise NotFound(message="User not found.")
+        return user
 
     def _organization(self, actor):
         org = self.db.get(Organization, require_staff(actor))

@@ -103,9 +103,34 @@ def test_the_letterhead_is_readable_by_the_organizations_customers_only(accounts
     customer = {"kind": "customer", "org_id": actor["org_id"], "customer_id": "cu-1", "contact_id": "ct-1",
                 "name": "Bob"}
     letterhead = accounts.get_letterhead(customer)
-    assert {k: letterhead[k] for k in ("name", "phone", "address", "tax_id", "logo_url")} == {
-        "name": "Letterhead Co", "phone": "+49 30 999", "address": None, "tax_id": None, "logo_url": None}
+    assert {k: letterhead[k] for k in ("name", "phone", "address", "tax_id", "tax_label", "language", "country",
+                                       "logo_url")} == {
+        "name": "Letterhead Co", "phone": "+49 30 999", "address": None, "tax_id": None, "tax_label": None,
+        "language": "en", "country": None, "logo_url": None}
     with pytest.raises(NotFound):
         accounts.get_letterhead(dict(customer, org_id="no-such-org"))
     with pytest.raises(Forbidden):
         accounts.get_organization(customer)  # the whole profile stays with staff
+
+
+def test_languages_and_tax_identity(accounts):
+    """The organization's language is the default; a staff user may choose their own; the tax
+    identity is kept for documents; the actor carries what pages need to speak and format."""
+    owner = signup(accounts, email="sprachen@acme.test", org="Sprachen GmbH")
+    actor = accounts.authenticate(owner["token"])
+    assert (actor["language"], actor["org_language"], actor["org_country"]) == ("en", "en", None)
+    org = accounts.update_organization(actor, {"language": "de", "tax_id": "DE123456789", "tax_label": "USt-IdNr.",
+                                               "address": {"street": "Hauptstr. 1", "city": "Berlin", "zip": "10115",
+                                                           "country": "DE"}})
+    assert (org["language"], org["tax_id"], org["tax_label"]) == ("de", "DE123456789", "USt-IdNr.")
+    actor = accounts.authenticate(owner["token"])
+    assert (actor["language"], actor["org_country"]) == ("de", "DE")
+    assert accounts.get_letterhead(actor)["tax_id"] == "DE123456789"
+
+    assert accounts.update_profile(actor, {"language": "ar"})["language"] == "ar"
+    assert accounts.authenticate(owner["token"])["language"] == "ar"
+    assert accounts.update_profile(actor, {"language": None})["language"] is None
+    assert accounts.authenticate(owner["token"])["language"] == "de"
+    with pytest.raises(Invalid) as err:
+        accounts.update_organization(actor, {"language": "xx"})
+    assert "language" in err.value.fields

@@ -81,12 +81,15 @@ class DocumentAccess:
 
 
 def set_lines(doc, line_model, lines):
-    """Replace the document's lines and recompute its totals (money.py rounding, per line)."""
+    """Replace the document's lines and recompute its totals (money.py rounding, per line, in the
+    document's currency: set `doc.currency` first). A rate with more decimals than the currency
+    has is 422 invalid_amount."""
+    money.check_line_digits(doc.currency, lines)
     doc.line_items.clear()
     amounts = []
     for position, data in enumerate(lines):
         discount, tax_rate = data.get("discount") or 0, data.get("tax_rate") or 0
-        amount, tax_amount = money.line_amounts(data["quantity"], data["rate"], discount, tax_rate)
+        amount, tax_amount = money.line_amounts(data["quantity"], data["rate"], discount, tax_rate, doc.currency)
         amounts.append((amount, tax_amount))
         doc.line_items.append(line_model(
             position=position, description=data["description"], quantity=data["quantity"],
@@ -98,10 +101,13 @@ def set_lines(doc, line_model, lines):
     doc.subtotal, doc.tax_total, doc.total = subtotal, tax_total, total
 
 
+def lines_of(doc):
+    return [{"description": line.description, "quantity": line.quantity, "rate": line.rate,
+             "discount": line.discount, "tax_rate": line.tax_rate} for line in doc.line_items]
+
+
 def copy_lines(source, target, line_model):
-    set_lines(target, line_model, [
-        {"description": line.description, "quantity": line.quantity, "rate": line.rate,
-         "discount": line.discount, "tax_rate": line.tax_rate} for line in source.line_items])
+    set_lines(target, line_model, lines_of(source))
 
 
 LINE_MODELS = {"invoice": InvoiceLine, "quote": QuoteLine}

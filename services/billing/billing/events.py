@@ -26,20 +26,21 @@ def customer_ref(doc):
 def invoice_ref(invoice, day):
     return {"id": invoice.id, "number": invoice.number, "customer_id": invoice.customer_id,
             "date": invoice.date.isoformat(), "due_date": invoice.due_date.isoformat(),
-            "total": money.fmt(invoice.total), "balance_due": money.fmt(invoice.balance_due),
+            "total": money.fmt(invoice.total, invoice.currency),
+            "balance_due": money.fmt(invoice.balance_due, invoice.currency),
             "currency": invoice.currency, "status": invoice_status(invoice, day)}
 
 
 def quote_ref(quote, day):
     return {"id": quote.id, "number": quote.number, "customer_id": quote.customer_id,
             "date": quote.date.isoformat(), "expiry_date": quote.expiry_date.isoformat(),
-            "total": money.fmt(quote.total), "currency": quote.currency, "status": quote_status(quote, day)}
+            "total": money.fmt(quote.total, quote.currency), "currency": quote.currency, "status": quote_status(quote, day)}
 
 
 def document_ref(doc_type, doc, day):
     status = invoice_status(doc, day) if doc_type == "invoice" else quote_status(doc, day)
     return {"type": doc_type, "id": doc.id, "number": doc.number, "customer_id": doc.customer_id,
-            "total": money.fmt(doc.total), "currency": doc.currency, "status": status}
+            "total": money.fmt(doc.total, doc.currency), "currency": doc.currency, "status": status}
 
 
 def invoice_payload(invoice, day):
@@ -62,11 +63,12 @@ def comment_payload(doc_type, doc, comment, day):
 
 def payment_payload(payment, invoice, day, request_review=False):
     return {"payment": {"id": payment.id, "invoice_id": payment.invoice_id, "customer_id": payment.customer_id,
-                        "amount": money.fmt(payment.amount), "currency": payment.currency,
+                        "amount": money.fmt(payment.amount, payment.currency), "currency": payment.currency,
                         "date": payment.date.isoformat(), "mode": payment.mode,
                         "reference": payment.reference or "", "source": payment.source},
-            "invoice": {"id": invoice.id, "number": invoice.number, "total": money.fmt(invoice.total),
-                        "balance_due": money.fmt(invoice.balance_due), "status": invoice_status(invoice, day)},
+            "invoice": {"id": invoice.id, "number": invoice.number,
+                        "total": money.fmt(invoice.total, invoice.currency),
+                        "balance_due": money.fmt(invoice.balance_due, invoice.currency), "currency": invoice.currency, "status": invoice_status(invoice, day)},
             "customer": customer_ref(invoice), "request_review": bool(request_review)}
 
 

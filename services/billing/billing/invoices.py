@@ -12,7 +12,7 @@ from portico_kit.timeutil import utcnow
 from portico_kit.validation import load
 
 from . import events
-from .documents import set_lines, viewer, visible
+from .documents import lines_of, set_lines, viewer, visible
 from .models import Comment, Invoice, InvoiceLine, Quote, ShareLink
 from .numbering import next_number
 from .schemas import InvoiceSchema, invoice_dict
@@ -107,14 +107,16 @@ class InvoicesMixin:
         if data.get("currency") and data["currency"] != invoice.currency and invoice.payments:
             raise Conflict(code="invoice_has_payments",
                            message="This invoice has payments: its currency cannot change.")
+        currency_changed = bool(data.get("currency")) and data["currency"] != invoice.currency
         for key in ("date", "due_date", "currency"):
             if data.get(key):
                 setattr(invoice, key, data[key])
         if "notes" in data:
             invoice.notes = data["notes"] or ""
         check_dates(invoice.date, invoice.due_date, "due_date", "The due date cannot be before the invoice date.")
-        if "line_items" in data:
-            set_lines(invoice, InvoiceLine, data["line_items"])
+        if "line_items" in data or currency_changed:
+            # a new currency recomputes every line in its own minor unit (and refuses a rate it cannot hold)
+            set_lines(invoice, InvoiceLine, data["line_items"] if "line_items" in data else lines_of(invoice))
             if Decimal(invoice.total) < Decimal(invoice.amount_paid):
                 self.db.rollback()
                 raise Invalid(code="total_below_paid", message="The total cannot be less than what was paid.",

@@ -73,13 +73,13 @@ def statement(entries, date_from, date_to):
             "refunded": totals["refund"], "closing_balance": closing, "lines": lines, "ageing": ageing}
 
 
-def as_json(result):
-    """Money as the API shows it; each line as API.md's statement line."""
+def as_json(result, currency):
+    """Money as the API shows it (in the currency's own decimals); each line as API.md's statement line."""
     lines = [dict(entry.ref, date=entry.date.isoformat(), kind=entry.kind, number=entry.number,
-                  description=entry.description, amount=money.fmt(signed), balance=money.fmt(balance))
+                  description=entry.description, amount=money.fmt(signed, currency), balance=money.fmt(balance, currency))
              for entry, signed, balance in result["lines"]]
-    out = {name: money.fmt(result[name]) for name in ("opening_balance", "invoiced", "paid", "refunded",
+    out = {name: money.fmt(result[name], currency) for name in ("opening_balance", "invoiced", "paid", "refunded",
                                                       "closing_balance")}
     out["lines"] = lines
-    out["ageing"] = {name: money.fmt(value) for name, value in result["ageing"].items()}
+    out["ageing"] = {name: money.fmt(value, currency) for name, value in result["ageing"].items()}
     return out

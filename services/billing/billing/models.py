@@ -1,4 +1,5 @@
-"""Billing's tables. Money is Numeric(14, 2) and never a float; ids are UUID strings."""
+"""Billing's tables. Money is Numeric(15, 3) (the most decimals a currency has: KWD, BHD, OMR) and
+never a float; ids are UUID strings."""
 import uuid
 
 from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
@@ -8,7 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from portico_kit.messaging import OutboxEventMixin, ProcessedEventMixin
 from portico_kit.timeutil import utcnow
 
-MONEY = Numeric(14, 2)
+MONEY = Numeric(15, 3)
 QUANTITY = Numeric(14, 4)
 PERCENT = Numeric(7, 4)
 HOURS = Numeric(6, 2)

@@ -42,24 +42,26 @@ def not_payable(note=""):
     return Conflict(code="invoice_not_payable", message="Only a sent, unpaid invoice can be paid." + note)
 
 
-def exceeds_balance(balance, note=""):
+def exceeds_balance(balance, currency, note=""):
     return Invalid(code="amount_exceeds_balance",
-                   message=f"The amount is more than the balance due ({money.fmt(balance)}).{note}",
-                   fields={"amount": f"At most {money.fmt(balance)}."})
+                   message=f"The amount is more than the balance due ({money.fmt(balance, currency)} {currency}).{note}",
+                   fields={"amount": f"At most {money.fmt(balance, currency)}."})
 
 
 def fingerprint(invoice_id, amount):
     """What a retry must repeat: the invoice and the amount asked for (absent: the balance)."""
-    asked = money.fmt(amount) if amount is not None else "balance"
+    asked = money.fmt(amount, None) if amount is not None else "balance"
     return hashlib.sha256(f"{invoice_id}|{asked}".encode()).hexdigest()
 
 
 def check_payable(invoice, amount, note=""):
-    """Only a sent (or partially paid, or overdue) invoice, and never above its balance."""
+    """Only a sent (or partially paid, or overdue) invoice, never above its balance, and in the
+    invoice currency's own decimals (422 invalid_amount: "30.3755" KWD, "12.5" JPY)."""
     if invoice.status not in OPEN_INVOICE:
         raise not_payable(note)
+    money.check_digits(invoice.currency, {"amount": amount})
     if amount > Decimal(invoice.balance_due):
-        raise exceeds_balance(invoice.balance_due, note)
+        raise exceeds_balance(invoice.balance_due, invoice.currency, note)
 
 
 def apply_payment(invoice, amount):
@@ -179,10 +181,10 @@ class PaymentsMixin:
         invoice = payment.invoice
         paid_up_to = sum((Decimal(p.amount) for p in invoice.payments
                           if (p.created_at, p.id) <= (payment.created_at, payment.id)), Decimal(0))
-        return dict(payment_dict(payment), balance_after=money.fmt(Decimal(invoice.total) - paid_up_to),
+        return dict(payment_dict(payment), balance_after=money.fmt(Decimal(invoice.total) - paid_up_to, invoice.currency),
                     invoice={"id": invoice.id, "number": invoice.number, "date": invoice.date.isoformat(),
-                             "due_date": invoice.due_date.isoformat(), "total": money.fmt(invoice.total),
-                             "balance_due": money.fmt(invoice.balance_due)})
+                             "due_date": invoice.due_date.isoformat(), "total": money.fmt(invoice.total, invoice.currency),
+                             "balance_due": money.fmt(invoice.balance_due, invoice.currency)})
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from portico_kit.timeutil import utcnow
 from portico_kit.validation import load
 
 from . import events
-from .documents import copy_lines, set_lines, viewer, visible
+from .documents import copy_lines, lines_of, set_lines, viewer, visible
 from .invoices import DUE_DAYS, check_dates, search_filter
 from .models import Comment, Invoice, InvoiceLine, Quote, QuoteLine, ShareLink
 from .numbering import next_number
@@ -74,14 +74,15 @@ class QuotesMixin:
                            if quote.status in ("accepted", "invoiced") else "A declined quote cannot be edited.")
         if customer is not None:
             quote.customer_id, quote.customer_name = customer["id"], customer["display_name"]
+        currency_changed = bool(data.get("currency")) and data["currency"] != quote.currency
         for key in ("date", "expiry_date", "currency"):
             if data.get(key):
                 setattr(quote, key, data[key])
         if "notes" in data:
             quote.notes = data["notes"] or ""
         check_dates(quote.date, quote.expiry_date, "expiry_date", "The expiry date cannot be before the quote date.")
-        if "line_items" in data:
-            set_lines(quote, QuoteLine, data["line_items"])
+        if "line_items" in data or currency_changed:
+            set_lines(quote, QuoteLine, data["line_items"] if "line_items" in data else lines_of(quote))
         quote.updated_at = utcnow()
         self.db.commit()
         return quote_dict(quote, today(actor))

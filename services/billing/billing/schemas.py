@@ -29,8 +29,10 @@ class DecimalString(fields.Field):
             raise ValidationError(str(exc))
 
 
-def money_field(positive=False, **kwargs):
-    return DecimalString(places=2, maximum=money.MAX_MONEY, positive=positive, **kwargs)
+def money_field(positive=False, places=None, **kwargs):
+    """An amount: its decimals are checked against the currency once that is known
+    (money.check_digits: 422 invalid_amount); `places` caps them where no currency applies."""
+    return DecimalString(places=places, maximum=money.MAX_MONEY, positive=positive, **kwargs)
 
 
 def percent_field(**kwargs):
@@ -127,8 +129,9 @@ class ProjectSchema(StrictSchema):
     name = text(200, required=True, allow_blank=False)
     description = text(5000, allow_none=True)
     billing_method = fields.String(required=True, validate=validate.OneOf(BILLING_METHODS))
-    fixed_cost = money_field(allow_none=True)
-    hourly_rate = money_field(allow_none=True)
+    # a project has no currency of its own: its rates hold what storage holds
+    fixed_cost = money_field(allow_none=True, places=money.MAX_DIGITS)
+    hourly_rate = money_field(allow_none=True, places=money.MAX_DIGITS)
     budget_hours = DecimalString(places=2, maximum=Decimal("99999999"), allow_none=True)
 
 
@@ -146,19 +149,19 @@ def _day(value):
     return value.isoformat() if value is not None else None
 
 
-def line_dict(line):
+def line_dict(line, currency):
     return {"id": line.id, "description": line.description, "quantity": money.format_plain(line.quantity),
-            "rate": money.fmt(line.rate), "discount": money.format_plain(line.discount or 0),
-            "tax_rate": money.format_plain(line.tax_rate or 0), "amount": money.fmt(line.amount),
-            "tax_amount": money.fmt(line.tax_amount)}
+            "rate": money.fmt(line.rate, currency), "discount": money.format_plain(line.discount or 0),
+            "tax_rate": money.format_plain(line.tax_rate or 0), "amount": money.fmt(line.amount, currency),
+            "tax_amount": money.fmt(line.tax_amount, currency)}
 
 
 def _document_common(doc):
     return {"id": doc.id, "number": doc.number, "customer_id": doc.customer_id,
             "customer_name": doc.customer_name, "date": _day(doc.date), "currency": doc.currency,
-            "line_items": [line_dict(line) for line in doc.line_items], "notes": doc.notes or "",
-            "subtotal": money.fmt(doc.subtotal), "tax_total": money.fmt(doc.tax_total),
-            "total": money.fmt(doc.total), "sent_at": iso(doc.sent_at), "created_at": iso(doc.created_at),
+            "line_items": [line_dict(line, doc.currency) for line in doc.line_items], "notes": doc.notes or "",
+            "subtotal": money.fmt(doc.subtotal, doc.currency), "tax_total": money.fmt(doc.tax_total, doc.currency),
+            "total": money.fmt(doc.total, doc.currency), "sent_at": iso(doc.sent_at), "created_at": iso(doc.created_at),
             "updated_at": iso(doc.updated_at), **views_of(doc)}
 
 
@@ -172,8 +175,8 @@ def views_of(doc):
 
 def invoice_dict(invoice, day, with_payments=False):
     result = dict(_document_common(invoice), type="invoice", status=invoice_status(invoice, day),
-                  due_date=_day(invoice.due_date), amount_paid=money.fmt(invoice.amount_paid),
-                  balance_due=money.fmt(invoice.balance_due), quote_id=invoice.quote_id,
+                  due_date=_day(invoice.due_date), amount_paid=money.fmt(invoice.amount_paid, invoice.currency),
+                  balance_due=money.fmt(invoice.balance_due, invoice.currency), quote_id=invoice.quote_id,
                   voided_at=iso(invoice.voided_at))
     if with_payments:
         result["payments"] = [payment_dict(p) for p in invoice.payments]
@@ -191,7 +194,7 @@ def payment_dict(payment):
     card = {"brand": payment.card_brand, "last4": payment.card_last4} if payment.card_last4 else None
     return {"id": payment.id, "invoice_id": payment.invoice_id, "invoice_number": payment.invoice_number,
             "customer_id": payment.customer_id, "customer_name": payment.customer_name,
-            "amount": money.fmt(payment.amount), "currency": payment.currency, "date": _day(payment.date),
+            "amount": money.fmt(payment.amount, payment.currency), "currency": payment.currency, "date": _day(payment.date),
             "mode": payment.mode, "reference": payment.reference or "", "source": payment.source,
             "card": card, "created_at": iso(payment.created_at)}
 
@@ -214,7 +217,7 @@ def project_dict(project):
     logged, billed, unbilled = hours_of(project)
 
     def optional_money(value):
-        return money.fmt(value) if value is not None else None
+        return money.fmt(value, None) if value is not None else None
     return {"id": project.id, "customer_id": project.customer_id, "customer_name": project.customer_name,
             "name": project.name, "description": project.description or "",
             "billing_method": project.billing_method, "fixed_cost": optional_money(project.fixed_cost),

@@ -68,7 +68,7 @@ class StatementsMixin:
                                 ref={"document_id": i.id, "due_date": i.due_date.isoformat()}) for i in invoices]
         entries += self._statement_payments(org_id, customer_id, currency, end)
         entries += self._statement_refunds(org_id, customer_id, currency, end)
-        result = ledger.as_json(ledger.statement(entries, start, end))
+        result = ledger.as_json(ledger.statement(entries, start, end), currency)
         name = invoices[0].customer_name if invoices else None
         return dict(result, customer_id=customer_id, customer_name=name, currency=currency,
                     currencies=sorted(set(currencies) | {currency}), **{"from": start.isoformat(),

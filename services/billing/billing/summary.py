@@ -58,15 +58,15 @@ class SummaryMixin:
             key=lambda item: (item[1].date, item[1].created_at), reverse=True)[:RECENT]
         return {
             "currency": currency,
-            "balance_due": money.fmt(balances.get(currency, 0)),
-            "balances": {c: money.fmt(v) for c, v in sorted(balances.items())},
+            "balance_due": money.fmt(balances.get(currency, 0), currency),
+            "balances": {c: money.fmt(v, c) for c, v in sorted(balances.items())},
             "overdue_count": len(overdue),
-            "overdue_total": money.fmt(overdue_totals.get(currency, 0)),
+            "overdue_total": money.fmt(overdue_totals.get(currency, 0), currency),
             "open_quotes_count": len(open_quotes),
             "unpaid_invoices": [invoice_dict(i, day) for i in unpaid],
             "open_quotes": [quote_dict(q, day) for q in open_quotes],
             "recent": [{"type": kind, "id": doc.id, "number": doc.number, "status": status,
-                        "total": money.fmt(doc.total), "currency": doc.currency, "date": doc.date.isoformat()}
+                        "total": money.fmt(doc.total, doc.currency), "currency": doc.currency, "date": doc.date.isoformat()}
                        for kind, doc, status in recent],
         }
 

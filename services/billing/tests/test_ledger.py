@@ -69,5 +69,5 @@ def test_ageing_buckets_by_days_past_due_on_the_end_date():
                ledger.Entry("invoice", date(2026, 3, 1), Decimal("40.00"), "d", due_date=end - timedelta(90)),
                ledger.Entry("invoice", date(2026, 1, 1), Decimal("50.00"), "e", due_date=end - timedelta(91)),
                ledger.Entry("payment", date(2026, 6, 2), Decimal("5.00"), "e")]
-    ageing = ledger.as_json(ledger.statement(entries, date(2026, 6, 1), end))["ageing"]
+    ageing = ledger.as_json(ledger.statement(entries, date(2026, 6, 1), end), "USD")["ageing"]
     assert ageing == {"current": "10.00", "1_30": "20.00", "31_60": "30.00", "61_90": "40.00", "over_90": "45.00"}

@@ -30,7 +30,7 @@ def _half_up_exact(fraction):
 
 @given(quantities, rates, percents, percents)
 def test_a_line_is_rounded_half_up_to_the_cent(quantity, rate, discount, tax_rate):
-    amount, tax_amount = money.line_amounts(quantity, rate, discount, tax_rate)
+    amount, tax_amount = money.line_amounts(quantity, rate, discount, tax_rate, "USD")
     exact = Fraction(quantity) * Fraction(rate) * (1 - Fraction(discount) / 100)
     assert amount == _half_up_exact(exact)
     assert tax_amount == _half_up_exact(Fraction(amount) * Fraction(tax_rate) / 100)
@@ -41,46 +41,46 @@ def test_a_line_is_rounded_half_up_to_the_cent(quantity, rate, discount, tax_rat
 
 @given(st.lists(st.tuples(quantities, rates, percents, percents), min_size=1, max_size=20))
 def test_totals_are_the_sums_of_rounded_lines(lines):
-    rounded = [money.line_amounts(*line) for line in lines]
+    rounded = [money.line_amounts(*line, "USD") for line in lines]
     subtotal, tax_total, total = money.totals(rounded)
     assert subtotal == sum(a for a, _ in rounded) and tax_total == sum(t for _, t in rounded)
     assert total == subtotal + tax_total
-    assert money.fmt(total).count(".") == 1 and len(money.fmt(total).split(".")[1]) == 2
+    assert money.fmt(total, "USD").count(".") == 1 and len(money.fmt(total, "USD").split(".")[1]) == 2
 
 
 def test_worked_examples():
-    assert money.line_amounts(Decimal("3"), Decimal("0.05"), 0, Decimal("7.5")) == (Decimal("0.15"), Decimal("0.01"))
-    assert money.line_amounts(Decimal("1"), Decimal("0.05"), Decimal("50"), 0)[0] == Decimal("0.03")  # 0.025 up
-    assert money.line_amounts(Decimal("1.5"), Decimal("33.33"), Decimal("10"), Decimal("19")) == \
+    assert money.line_amounts(Decimal("3"), Decimal("0.05"), 0, Decimal("7.5"), "USD") == (Decimal("0.15"), Decimal("0.01"))
+    assert money.line_amounts(Decimal("1"), Decimal("0.05"), Decimal("50"), 0, "USD")[0] == Decimal("0.03")  # 0.025 up
+    assert money.line_amounts(Decimal("1.5"), Decimal("33.33"), Decimal("10"), Decimal("19"), "USD") == \
         (Decimal("45.00"), Decimal("8.55"))
 
 
 @given(cents)
 def test_money_parses_and_formats_back(value):
-    assert money.parse_money(money.fmt(value)) == value
-    assert money.fmt(money.parse_money(str(value))) == money.fmt(value)
+    assert money.parse_money(money.fmt(value, "USD"), "USD") == value
+    assert money.fmt(money.parse_money(str(value), "USD"), "USD") == money.fmt(value, "USD")
 
 
 @pytest.mark.parametrize("bad", ["NaN", "nan", "Infinity", "-Infinity", "sNaN", "1.001", "-0.01", "1e400",
                                  "", "  ", "12,50", "abc", True, None, [], {"a": 1}, "1" * 41])
 def test_money_refuses(bad):
     with pytest.raises(ValueError):
-        money.parse_money(bad)
+        money.parse_money(bad, "USD")
 
 
 def test_money_accepts_plain_forms():
-    assert money.parse_money("12.5") == Decimal("12.50") and money.fmt(Decimal("12.5")) == "12.50"
-    assert money.parse_money(7) == Decimal("7.00") and money.parse_money(0.1) == Decimal("0.10")
-    assert money.parse_money("-0") == Decimal("0.00") and money.fmt(money.parse_money("-0")) == "0.00"
+    assert money.parse_money("12.5", "USD") == Decimal("12.50") and money.fmt(Decimal("12.5"), "USD") == "12.50"
+    assert money.parse_money(7, "USD") == Decimal("7.00") and money.parse_money(0.1, "USD") == Decimal("0.10")
+    assert money.parse_money("-0", "USD") == Decimal("0.00") and money.fmt(money.parse_money("-0", "USD"), "USD") == "0.00"
     assert money.format_plain(Decimal("19.0000")) == "19" and money.format_plain(Decimal("1.5000")) == "1.5"
     assert money.format_plain(Decimal("1E+2")) == "100"
     with pytest.raises(ValueError):
-        money.parse_money("1000000000000.00")
+        money.parse_money("1000000000000.00", "USD")
 
 
 @given(cents, st.lists(cents, max_size=30))
 def test_partial_payments_never_overpay_nor_lose_a_cent(total, attempts):
-    invoice = SimpleNamespace(total=total, amount_paid=Decimal("0.00"), balance_due=total, status="sent",
+    invoice = SimpleNamespace(total=total, amount_paid=Decimal("0.00"), balance_due=total, status="sent", currency="USD",
                               updated_at=None)
     accepted = []
     for amount in attempts:
@@ -120,7 +120,7 @@ def test_through_the_service_partial_payments_settle_exactly(system, rate, fract
         assert Decimal(after["balance_due"]) == total - paid >= 0
     with pytest.raises((Invalid, Conflict)):
         system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": invoice["id"],
-                                                     "amount": money.fmt(total - paid + Decimal("0.01")),
+                                                     "amount": money.fmt(total - paid + Decimal("0.01"), "USD"),
                                                      "mode": "cash"})
 
 
@@ -129,7 +129,7 @@ def test_through_the_service_partial_payments_settle_exactly(system, rate, fract
 def test_parsing_anything_gives_a_valid_amount_or_a_value_error(value):
     """Whatever a client sends, the answer is a storable amount or a clear refusal, never a crash."""
     try:
-        amount = money.parse_money(value)
+        amount = money.parse_money(value, "USD")
     except ValueError as exc:
         assert str(exc)
         return

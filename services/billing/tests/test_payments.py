@@ -43,7 +43,7 @@ def test_record_payment_moves_balance_and_status_and_publishes(system):
                     "currency": "EUR", "date": "2026-11-01", "mode": "cheque", "reference": "CHQ 17",
                     "source": "staff"},
         "invoice": {"id": invoice["id"], "number": invoice["number"], "total": "1190.00",
-                    "balance_due": "1000.00", "status": "partially_paid"},
+                    "balance_due": "1000.00", "currency": "EUR", "status": "partially_paid"},
         "customer": {"id": "cust-1", "display_name": "Bob's Bikes"}, "request_review": True}
     with pytest.raises(Invalid) as err:
         system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": invoice["id"],

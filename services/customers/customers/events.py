@@ -8,7 +8,8 @@ CONTACT_DELETED = "contact_deleted"
 
 
 def customer_ref(customer):
-    return {"id": customer.id, "display_name": customer.display_name}
+    """The customer on every event; `language` lets the portal and notifications speak it."""
+    return {"id": customer.id, "display_name": customer.display_name, "language": customer.language}
 
 
 def changes_between(before, after):

@@ -26,6 +26,8 @@ class Customer(Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     website: Mapped[str | None] = mapped_column(String(255))
     currency: Mapped[str] = mapped_column(String(3), default="USD")
+    language: Mapped[str | None] = mapped_column(String(5))  # None: the organization's
+    tax_id: Mapped[str | None] = mapped_column(String(50))  # the customer's VAT / TRN / GSTIN, on documents
     billing_address: Mapped[dict | None] = mapped_column(JSON)
     shipping_address: Mapped[dict | None] = mapped_column(JSON)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -48,6 +50,7 @@ class ContactPerson(Base):
     last_name: Mapped[str | None] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(50))
+    language: Mapped[str | None] = mapped_column(String(5))  # their own choice (My details); None: the customer's
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

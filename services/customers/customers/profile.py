@@ -9,7 +9,7 @@ from nameko.rpc import rpc
 
 from portico_kit.actors import public, require_customer
 from portico_kit.errors import Forbidden, NotFound
-from portico_kit.schemas import AddressSchema
+from portico_kit.schemas import AddressSchema, language
 from portico_kit.validation import StrictSchema, load, text
 
 from . import events
@@ -17,7 +17,7 @@ from .custom_fields import clean_values, merged, value_changes
 from .errors import combine
 from .schemas import contact_dict
 
-CONTACT_FIELDS = ("first_name", "last_name", "phone")
+CONTACT_FIELDS = ("first_name", "last_name", "phone", "language")
 ADDRESS_FIELDS = ("billing_address", "shipping_address")
 # any of these may be left out; an address given is always whole (street, city, country)
 PARTIAL = ADDRESS_FIELDS + ("contact",) + tuple(f"contact.{name}" for name in CONTACT_FIELDS)
@@ -27,12 +27,19 @@ class ProfileContactSchema(StrictSchema):
     first_name = text(100, allow_blank=False)
     last_name = text(100, allow_none=True)
     phone = text(50, allow_none=True)
+    language = language(allow_none=True)  # the contact's own; allowed even when editing is turned off
 
 
 class ProfileSchema(StrictSchema):
     billing_address = fields.Nested(AddressSchema, allow_none=True)
     shipping_address = fields.Nested(AddressSchema, allow_none=True)
     contact = fields.Nested(ProfileContactSchema)
+
+
+def only_language(data):
+    """The request changes nothing but the contact's own language."""
+    return isinstance(data, dict) and set(data) == {"contact"} and isinstance(data["contact"], dict) \
+        and set(data["contact"]) == {"language"}
 
 
 def profile_dict(customer, contact, definitions):
@@ -43,7 +50,7 @@ def profile_dict(customer, contact, definitions):
         "shipping_address": customer.shipping_address,
         "custom_fields": {d.key: values[d.key] for d in visible if d.key in values},
         "contact": {"id": contact.id, "first_name": contact.first_name, "last_name": contact.last_name,
-                    "phone": contact.phone, "email": contact.email},
+                    "phone": contact.phone, "email": contact.email, "language": contact.language},
         "customer": {"id": customer.id, "display_name": customer.display_name,
                      "company_name": customer.company_name},
         "custom_field_definitions": [
@@ -64,7 +71,8 @@ class ProfileMixin:
     @rpc
     def update_profile(self, actor, data):
         require_customer(actor)
-        self._require_profile_edit(actor)  # before the database: one connection per process
+        if not only_language(data):  # a person's own language is theirs to choose, always
+            self._require_profile_edit(actor)  # before the database: one connection per process
         customer = self._customer(actor, actor["customer_id"])
         contact = self._contact(customer, actor.get("contact_id"))
         definitions = self._definitions_by_key(customer.org_id)

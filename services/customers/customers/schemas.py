@@ -1,6 +1,6 @@
 from marshmallow import fields
 
-from portico_kit.schemas import AddressSchema, currency
+from portico_kit.schemas import AddressSchema, currency, language
 from portico_kit.timeutil import iso
 from portico_kit.validation import EmailField, StrictBoolean, StrictSchema, text
 
@@ -12,6 +12,8 @@ class CustomerSchema(StrictSchema):
     phone = text(50, allow_none=True)
     website = text(255, allow_none=True)
     currency = currency()
+    language = language(allow_none=True)
+    tax_id = text(50, allow_none=True)
     billing_address = fields.Nested(AddressSchema, allow_none=True)
     shipping_address = fields.Nested(AddressSchema, allow_none=True)
     notes = text(5000, allow_none=True)
@@ -22,6 +24,7 @@ class ContactSchema(StrictSchema):
     last_name = text(100, allow_none=True)
     email = EmailField(allow_none=True)
     phone = text(50, allow_none=True)
+    language = language(allow_none=True)
     is_primary = StrictBoolean()
 
 
@@ -29,7 +32,7 @@ def contact_dict(contact):
     return {
         "id": contact.id, "customer_id": contact.customer_id, "first_name": contact.first_name,
         "last_name": contact.last_name, "email": contact.email, "phone": contact.phone,
-        "is_primary": contact.is_primary, "name": contact_name(contact),
+        "language": contact.language, "is_primary": contact.is_primary, "name": contact_name(contact),
     }
 
 
@@ -45,7 +48,8 @@ def customer_dict(customer, audience="staff"):
     result = {
         "id": customer.id, "display_name": customer.display_name,
         "company_name": customer.company_name, "email": customer.email, "phone": customer.phone,
-        "website": customer.website, "currency": customer.currency,
+        "website": customer.website, "currency": customer.currency, "language": customer.language,
+        "tax_id": customer.tax_id,
         "billing_address": customer.billing_address, "shipping_address": customer.shipping_address,
         "notes": customer.notes, "custom_fields": customer.custom_fields or {},
         "contacts": [contact_dict(c) for c in customer.contacts],

@@ -23,7 +23,7 @@ from .schemas import ContactSchema, CustomerSchema, contact_dict, customer_dict,
 
 log = logging.getLogger(__name__)
 
-EDITABLE = ("display_name", "company_name", "email", "phone", "website", "currency",
+EDITABLE = ("display_name", "company_name", "email", "phone", "website", "currency", "language", "tax_id",
             "billing_address", "shipping_address", "notes")
 
 
@@ -227,7 +227,8 @@ class CustomersService(HealthMixin, OutboxRelayMixin, DefinitionsMixin, ProfileM
                 raise Invalid(code="unknown_contacts", message="Some contacts are not this customer's.",
                               fields={"contact_ids": f"Unknown: {', '.join(map(str, unknown))}"})
             contacts = [c for c in contacts if c.id in set(contact_ids)]
-        return {"customer": {"id": customer.id, "display_name": customer.display_name},
+        return {"customer": {"id": customer.id, "display_name": customer.display_name,
+                             "language": customer.language},
                 "contacts": [contact_dict(c) for c in contacts if c.email]}
 
     # -- helpers -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ def test_a_customer_without_documents_is_deleted_with_its_contacts(system):
     with pytest.raises(NotFound):
         system.customers.get_customer(STAFF, customer["id"])
     [event] = events_of(system, "customer_deleted")
-    assert event["data"]["customer"] == {"id": customer["id"], "display_name": "Acme"}
+    assert event["data"]["customer"] == {"id": customer["id"], "display_name": "Acme", "language": None}
 
 
 def test_a_customer_with_documents_is_409_and_stays(system):

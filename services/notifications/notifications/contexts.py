@@ -5,9 +5,7 @@ other services (organization, portal preferences, staff, portal contacts, the cu
 receives what is documented in docs/notifications.md; keep the two in step.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
-
+from portico_kit import l10n
 from portico_kit.changes import field_label
 
 
@@ -26,36 +24,19 @@ class Mail:
 
 # -- formatting ---------------------------------------------------------------------------------
 
-def day(value):
-    """'2026-12-02' (or a timestamp) -> '2 December 2026'."""
-    if not value:
-        return ""
-    try:
-        parsed = date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return f"{parsed.day} {parsed:%B %Y}"
+def day(value, locale=None):
+    """'2026-12-02' (or a timestamp) -> 'December 2, 2026' (en), '2. Dezember 2026' (de)."""
+    return l10n.format_date(value, locale, "long") if value else ""
 
 
-def moment(value):
-    """'2026-12-02T10:00:00Z' -> '2 December 2026, 10:00 UTC'."""
-    if not value:
-        return ""
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return str(value)
-    return f"{parsed.day} {parsed:%B %Y, %H:%M} UTC"
+def moment(value, locale=None, timezone_name=None):
+    """'2026-12-02T10:00:00Z' -> 'December 2, 2026, 10:00 AM UTC', in the organization's time zone."""
+    return l10n.format_datetime(value, locale, timezone_name, "long") if value else ""
 
 
-def money(amount, currency):
-    if amount in (None, ""):
-        return ""
-    try:
-        number = Decimal(str(amount))
-    except InvalidOperation:
-        return f"{currency or ''} {amount}".strip()
-    return f"{currency or ''} {number:,}".strip()
+def money(amount, currency, locale=None):
+    """The one money formatter (portico_kit.l10n): 'USD', '1250.5' -> '$1,250.50'."""
+    return l10n.format_money(amount, currency, locale) if amount not in (None, "") else ""
 
 
 def clean(text):

@@ -32,7 +32,7 @@ def test_every_email_is_recorded_with_both_parts(system, org, dispatch_event):
     dispatch_event("portal", "portal_invitation_created", invitation(org), org_id=org.id)
     [mail] = system.mail.wait_for("bob@bikes.test")
     assert mail.get_content_type() == "multipart/alternative"
-    assert "02 December" not in body_text(mail) and "2 December 2026, 10:00 UTC" in body_text(mail)
+    assert "02 December" not in body_text(mail) and "December 2, 2026, 10:00\u202fAM UTC" in body_text(mail)
     log = wait_until(lambda: [m for m in system.notifications.list_messages(org.staff)["items"]
                               if m["status"] == "sent"])
     entry = log[0]

@@ -45,7 +45,7 @@ def test_portal_password_reset_link_goes_to_the_contact(system, org, dispatch_ev
     message = only(system.mail, "dana@deli.test")
     assert message["Subject"] == f"Reset your password for the {org.name} customer portal"
     assert data["reset_url"] in links(body_text(message))
-    assert "2 December 2026, 11:00 UTC" in body_text(message)
+    assert "December 2, 2026, 11:00\u202fAM UTC" in body_text(message)
     assert system.notifications.list_messages(org.staff)["items"][0]["kind"] == "password_reset"
 
 
@@ -69,14 +69,14 @@ def test_invoice_and_quote_sent_link_to_the_document_in_the_portal(system, org, 
         message = only(system.mail, address, subject_contains="Invoice")
         assert message["Subject"] == f"Invoice INV-000042 from {org.name}"
         text = body_text(message)
-        assert f"Hello {name}," in text and "EUR 1,250.00" in text and "16 December 2026" in text
+        assert f"Hello {name}," in text and "€1,250.00" in text and "December 16, 2026" in text
         assert f"{org.prefs['portal_url']}/invoices/{data['invoice']['id']}" in links(text)
 
     quote = payloads.quote_sent(customer, number="QT-000007", total="980.50")
     dispatch_event("billing", "quote_sent", quote, org_id=org.id)
     message = only(system.mail, "carl@bikes.test", subject_contains="Quote")
     assert message["Subject"] == f"Quote QT-000007 from {org.name}"
-    assert "valid until 31 December 2026" in body_text(message)
+    assert "valid until December 31, 2026" in body_text(message)
     assert f"{org.prefs['portal_url']}/quotes/{quote['quote']['id']}" in links(body_text(message))
 
 
@@ -103,7 +103,7 @@ def activity_events(org, customer):
                                                             "Bob's Bikes"), actor,
          f"{customer['display_name']} commented on invoice INV-000042"),
         ("billing", "payment_recorded", payloads.payment_recorded(customer, source="portal"), actor,
-         f"{customer['display_name']} paid EUR 250.00 on invoice INV-000042"),
+         f"{customer['display_name']} paid €250.00 on invoice INV-000042"),
         ("customers", "customer_updated", payloads.customer_updated(customer), actor,
          f"{customer['display_name']} updated their details"),
         ("reviews", "review_submitted", payloads.review_submitted(customer, rating=4), actor,
@@ -139,8 +139,8 @@ def test_portal_activity_emails_every_staff_member_when_switched_on(system, org,
     assert "Can we pay in two parts?" in by_subject[f"{customer['display_name']} commented on invoice INV-000042"]
     updated = by_subject[f"{customer['display_name']} updated their details"]
     assert "Phone: +49 30 555 0101" in updated and "Radweg 1, Berlin, 10115, Germany" in updated
-    assert "Balance due now: EUR 1,000.00" in by_subject[
-        f"{customer['display_name']} paid EUR 250.00 on invoice INV-000042"]
+    assert "Balance due now: €1,000.00" in by_subject[
+        f"{customer['display_name']} paid €250.00 on invoice INV-000042"]
     assert "Lovely work, on time." in by_subject[f"{customer['display_name']} left a 4-star review"]
     assert len(system.mail.to("bob@bikes.test")) == 0  # the customer is never told about their own actions
 
@@ -193,7 +193,7 @@ def test_forwarded_document_goes_to_the_recipient_with_the_view_link_only(system
     assert message["Subject"] == f"Bob's Bikes shared invoice INV-000042 from {org.name} with you"
     text = body_text(message)
     assert links(text) == [data["view_url"]]  # never a sign-in or portal link
-    assert "invite" not in text and "/login" not in text and "31 December 2026" in text
+    assert "invite" not in text and "/login" not in text and "December 31, 2026" in text
     assert len(system.mail.to("bob@bikes.test")) == 1  # the customer gets no copy
 
 

@@ -84,9 +84,9 @@ def test_a_saved_template_that_fails_on_real_data_falls_back_to_the_default():
 
 
 def test_formats():
-    assert day("2026-12-02") == "2 December 2026" and day(None) == "" and day("soon") == "soon"
-    assert moment("2026-12-02T10:00:00Z") == "2 December 2026, 10:00 UTC"
-    assert money("1250.00", "EUR") == "EUR 1,250.00" and money("1000", "JPY") == "JPY 1,000"
+    assert day("2026-12-02") == "December 2, 2026" and day(None) == "" and day("soon") == "soon"
+    assert moment("2026-12-02T10:00:00Z") == "December 2, 2026, 10:00\u202fAM UTC"
+    assert money("1250.00", "EUR") == "€1,250.00" and money("1000", "JPY") == "¥1,000"
     assert money(None, "EUR") == ""
 
 

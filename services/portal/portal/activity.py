@@ -158,6 +158,13 @@ class ActivityLog:
 
     @on_event("customers", "customer_updated")
     def on_customers_customer_updated(self, event):
+        # the customer's language, which its contacts' pages follow unless they chose their own
+        # (setting it again on a redelivery changes nothing)
+        customer = (event.get("data") or {}).get("customer") or {}
+        access = self.db.get(PortalAccess, customer["id"]) if customer.get("id") else None
+        if access is not None and "language" in customer and access.customer_language != customer["language"]:
+            access.customer_language = customer["language"]
+            self.db.commit()
         self._log(event, "on_customers_customer_updated", "customer_updated", by_customer=True)
 
     @on_event("billing", "document_forwarded")

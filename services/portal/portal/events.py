@@ -35,6 +35,14 @@ def password_reset_payload(prefs, access, contact, url, reset_url, expires_at):
     }
 
 
+def copy_organization(prefs, org):
+    prefs.organization_name = org["name"]
+    prefs.organization_language = org.get("language")
+    country = (org.get("address") or {}).get("country") if isinstance(org.get("address"), dict) else None
+    prefs.organization_country = country.upper() if isinstance(country, str) and len(country) == 2 else None
+    prefs.organization_timezone = org.get("timezone")
+
+
 class EventHandlers:
     """Mixed into PortalService. Each handler is idempotent by event id."""
 
@@ -42,7 +50,7 @@ class EventHandlers:
     def on_accounts_organization_created(self, event):
         if first_delivery(self.db, ProcessedEvent, event, "on_accounts_organization_created"):
             org = event["data"]["organization"]
-            self._ensure_preferences(org["id"], org["name"])
+            copy_organization(self._ensure_preferences(org["id"], org["name"]), org)
             self.db.commit()
 
     @on_event("accounts", "organization_updated")
@@ -50,7 +58,7 @@ class EventHandlers:
         if first_delivery(self.db, ProcessedEvent, event, "on_accounts_organization_updated"):
             org = event["data"]["organization"]
             prefs = self._ensure_preferences(org["id"], org["name"])
-            prefs.organization_name = org["name"]
+            copy_organization(prefs, org)
             branding = org.get("branding") or {}
             prefs.logo_url, prefs.accent_color = branding.get("logo_url"), branding.get("accent_color")
             self.db.commit()
@@ -84,6 +92,7 @@ class EventHandlers:
                     self._remove_login(login.contact_id)
                 else:
                     login.name = contact.get("name") or login.name
+                    login.language = contact.get("language")
             self.db.commit()
 
     def _remove_login(self, contact_id):

@@ -21,6 +21,10 @@ class PortalPreferences(Base):
 
     org_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     organization_name: Mapped[str] = mapped_column(String(200))
+    # copied from accounts' organization events: the portal's default language, where it is, its clock
+    organization_language: Mapped[str | None] = mapped_column(String(5))
+    organization_country: Mapped[str | None] = mapped_column(String(2))
+    organization_timezone: Mapped[str | None] = mapped_column(String(64))
     portal_name: Mapped[str] = mapped_column(String(63), unique=True)
     banner_message: Mapped[str] = mapped_column(Text, default="")
     notify_staff_on_activity: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -41,6 +45,7 @@ class PortalAccess(Base):
     customer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     org_id: Mapped[str] = mapped_column(String(36), index=True)
     customer_name: Mapped[str] = mapped_column(String(200))
+    customer_language: Mapped[str | None] = mapped_column(String(5))  # from customers' events
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     enabled_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
     disabled_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
@@ -56,6 +61,7 @@ class PortalContact(Base):
     customer_id: Mapped[str] = mapped_column(ForeignKey("portal_access.customer_id"), index=True)
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(5))  # the contact's own choice (customers' events)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     invited_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
     activated_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))

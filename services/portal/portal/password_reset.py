@@ -51,8 +51,10 @@ class PasswordResets:
     @rpc
     def get_password_reset(self, portal_name, token):
         """For the reset page: whose link it is (404 unknown or used, 410 expired)."""
-        reset, contact = self._reset(self._portal(portal_name), token)
-        return {"email": contact.email, "name": contact.name, "expires_at": iso(reset.expires_at)}
+        prefs = self._portal(portal_name)
+        reset, contact = self._reset(prefs, token)
+        return {"email": contact.email, "name": contact.name, "expires_at": iso(reset.expires_at),
+                "language": self._language_of(contact, prefs)}
 
     @rpc
     def reset_password(self, portal_name, token, data):

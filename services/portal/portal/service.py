@@ -10,6 +10,7 @@ from portico_kit.actors import org_of, public, require_staff
 from portico_kit.db import Database
 from portico_kit.errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unauthorized
 from portico_kit.health import HealthMixin
+from portico_kit.l10n import language_or_none, pick_language
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.rpc import TimedRpcProxy
 from portico_kit.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
@@ -107,6 +108,7 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
             self.db.add(access)
         access.enabled, access.enabled_at, access.disabled_at = True, utcnow(), None
         access.customer_name = customer["display_name"]
+        access.customer_language = customer.get("language")
         invited, skipped = self._invite(prefs, access, recipients["contacts"], actor,
                                         reenable=bool(contact_ids))
         if not invited and skipped and not self._logins(customer["id"]):
@@ -196,7 +198,7 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         prefs = self._portal(portal_name)
         invitation, contact = self._invitation(prefs, token)
         return {"email": contact.email, "name": contact.name, "organization_name": prefs.organization_name,
-                "expires_at": iso(invitation.expires_at)}
+                "expires_at": iso(invitation.expires_at), "language": self._language_of(contact, prefs)}
 
     @rpc
     def accept_invitation(self, portal_name, token, data):
@@ -254,7 +256,9 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         if prefs is None or prefs.portal_name != (portal_name or "").lower():
             raise Unauthorized(code="invalid_session", message="Please sign in again.")
         contact = self.db.get(PortalContact, session.contact_id)
-        return {"actor": self._actor(contact),
+        actor = dict(self._actor(contact), language=self._language_of(contact, prefs),
+            org_country=prefs.organization_country, org_timezone=prefs.organization_timezone or "UTC")
+        return {"actor": actor,
                 "contact": {"id": contact.contact_id, "email": contact.email, "name": contact.name,
                             "last_login_at": iso(contact.last_login_at)},
                 "portal": portal_public(prefs)}
@@ -264,6 +268,20 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         self.db.execute(delete(PortalSession).where(PortalSession.token_hash == token_hash(token)))
         self.db.commit()
         return {"ok": True}
+
+    @rpc
+    def remember_contact_language(self, actor, language):
+        """The signed-in contact just chose their language (saved by customers, which also tells us
+        by contact_updated): their next page already speaks it."""
+        if not isinstance(actor, dict) or actor.get("kind") != "customer":
+            raise Forbidden(message="Only a signed-in customer can do that.")
+        login = self.db.get(PortalContact, str(actor.get("contact_id") or ""))
+        if login is None or login.org_id != org_of(actor):
+            raise NotFound(message="Contact not found.")
+        login.language = language_or_none(language)
+        effective = self._language_of(login, self.db.get(PortalPreferences, login.org_id))
+        self.db.commit()
+        return {"language": login.language, "effective": effective}
 
     @rpc
     def get_features(self, actor):
@@ -312,6 +330,12 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
             raise NotFound(code="portal_not_found", message="There is no portal at this address.")
         return prefs
 
+    def _language_of(self, contact, prefs):
+        """The contact's own language, else their customer's, else the organization's."""
+        access = self.db.get(PortalAccess, contact.customer_id)
+        return pick_language(contact.language, access.customer_language if access else None,
+                             prefs.organization_language if prefs else None)
+
     def _logins(self, customer_id):
         return self.db.scalars(select(PortalContact).where(PortalContact.customer_id == customer_id)
                                .order_by(PortalContact.email)).all()
@@ -335,7 +359,7 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
                 login = PortalContact(contact_id=contact["id"], org_id=access.org_id,
                                       customer_id=access.customer_id, email=email, name=contact["name"])
                 self.db.add(login)
-            login.email, login.name = email, contact["name"]
+            login.email, login.name, login.language = email, contact["name"], contact.get("language")
             if login.disabled_at is not None:
                 if not reenable:
                     skipped.append({"email": email, "reason": f"Portal access of {email} is disabled; "

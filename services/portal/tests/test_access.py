@@ -61,7 +61,7 @@ def test_full_access_cycle(system, customer, received):
     me = portal.resolve_session(name, session)
     assert me["actor"] == {"kind": "customer", "org_id": "org-1", "customer_id": customer["id"],
                            "contact_id": customer["contacts"][0]["id"], "name": "Bob's Bikes",
-                           "email": "bob@bikes.test"}
+                           "email": "bob@bikes.test", "language": "en", "org_country": None, "org_timezone": "UTC"}
     with pytest.raises(Unauthorized):  # a session belongs to its own portal only
         portal.resolve_session(portal.get_preferences(OTHER)["portal_name"], session)
 
