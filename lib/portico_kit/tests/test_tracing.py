@@ -117,7 +117,9 @@ def test_request_id_and_org_reach_every_hop_and_the_event(container_factory, rab
         assert cluster.trace_front.relay(actor, "n1") == "n1"
     assert wait_for(lambda: ENVELOPES)
     assert ENVELOPES[0]["request_id"] == "req-abc"
-    assert wait_for(lambda: any(m.startswith("event trace_listener.") for _, _, m in collected.lines("req-abc")))
+    expected = ("rpc trace_front.relay ok ", "rpc trace_back.add ok ", "event trace_listener.")
+    # each call's line is written once its reply is out: wait for all of them
+    assert wait_for(lambda: all(any(m.startswith(e) for _, _, m in collected.lines("req-abc")) for e in expected))
     lines = collected.lines("req-abc")
     messages = [message for _, _, message in lines]
     assert ("trace_front", "org-7", "passing n1 on") in lines
