@@ -11,19 +11,31 @@ from .forms import checkbox, optional
 LINE_FIELDS = ("description", "quantity", "rate", "discount", "tax_rate")
 BLANK_ROWS = 3
 MAX_ROWS = 200  # the service's own limit; it also bounds what a crafted line_count can ask for
-PAYMENT_MODES = (("bank_transfer", "Bank transfer"), ("cash", "Cash"), ("cheque", "Cheque"), ("card", "Card"),
-                 ("other", "Other"))
+PAYMENT_MODES = (("bank_transfer", N_("Bank transfer")), ("cash", N_("Cash")), ("cheque", N_("Cheque")),
+                 ("card", N_("Card")), ("other", N_("Other")))
 
 # What differs between an invoice and a quote on the staff pages.
 # labels are marked for translation (N_) and translated where shown: _(doc.label) in templates
 DOCS = {
     "invoice": {"type": "invoice", "plural": "invoices", "label": N_("Invoice"), "title": N_("Invoices"),
                 "end_field": "due_date", "end_label": N_("Due date"), "none_yet": N_("No invoices yet."),
-                "your": N_("Your invoices"),
+                "your": N_("Your invoices"), "new": N_("New invoice"), "edit": N_("Edit invoice %(number)s"),
+                "save": N_("Save invoice"), "saved": N_("Invoice %(number)s saved."),
+                "shared": N_("%(organization)s shared this invoice with you. It is read-only."),
+                "shared_until": N_("%(organization)s shared this invoice with you. It is read-only and can be viewed until %(date)s."), "no_match": N_("No invoice matches these filters."),
+                "void": N_("Void invoice"), "delete": N_("Delete invoice"),
+                "void_question": N_("Void invoice %(number)s?"), "delete_question": N_("Delete invoice %(number)s?"),
+                "removed": N_("The invoice and its comments are removed. This cannot be undone."),
                 "statuses": ("draft", "sent", "partially_paid", "paid", "overdue", "void")},
     "quote": {"type": "quote", "plural": "quotes", "label": N_("Quote"), "title": N_("Quotes"),
               "end_field": "expiry_date", "end_label": N_("Expiry date"), "none_yet": N_("No quotes yet."),
-              "your": N_("Your quotes"),
+              "your": N_("Your quotes"), "new": N_("New quote"), "edit": N_("Edit quote %(number)s"),
+              "save": N_("Save quote"), "saved": N_("Quote %(number)s saved."),
+              "shared": N_("%(organization)s shared this quote with you. It is read-only."),
+              "shared_until": N_("%(organization)s shared this quote with you. It is read-only and can be viewed until %(date)s."), "no_match": N_("No quote matches these filters."),
+              "void": N_("Void quote"), "delete": N_("Delete quote"),
+              "void_question": N_("Void quote %(number)s?"), "delete_question": N_("Delete quote %(number)s?"),
+              "removed": N_("The quote and its comments are removed. This cannot be undone."),
               "statuses": ("draft", "sent", "accepted", "declined", "expired", "invoiced")},
 }
 

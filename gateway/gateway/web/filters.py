@@ -13,6 +13,13 @@ STATUS_LABELS = {
     "expired": N_("Expired"), "invoiced": N_("Invoiced"), "cash": N_("Cash"), "bank_transfer": N_("Bank transfer"),
     "cheque": N_("Cheque"), "card": N_("Card"), "other": N_("Other"), "fixed_cost": N_("Fixed cost"),
     "hourly": N_("Hourly"), "staff": N_("Staff"), "portal": N_("Portal"),
+    # emails (the staff email log)
+    "queued": N_("Queued"), "sending": N_("Sending"), "failed": N_("Failed"),
+    # portal access of a contact
+    "invited": N_("Invited"), "active": N_("Active"), "disabled": N_("Disabled"), "not_invited": N_("Not invited"),
+    # documents and custom field types
+    "invoice": N_("Invoice"), "quote": N_("Quote"), "receipt": N_("Receipt"), "statement": N_("Statement"),
+    "text": N_("Text"), "number": N_("Number"), "date": N_("Date"), "dropdown": N_("Dropdown"),
 }
 # Badge colour by status: good news green, needs attention red, the rest neutral.
 STATUS_TONES = {"paid": "ok", "accepted": "ok", "invoiced": "ok", "overdue": "bad", "declined": "bad",
@@ -53,6 +60,12 @@ def register(app):
     @app.template_filter("percent")
     def percent(value):
         return reader().percent(value)
+
+    @app.template_filter("t")
+    def translated(text):
+        """A message marked where it is defined (N_, in a service or here) and sent as data, in the
+        reader's language; never %-formatted, so a text may show `{% if %}` as it is."""
+        return gettext(text) if text else text
 
     app.add_template_filter(money)
     app.add_template_filter(status_label)

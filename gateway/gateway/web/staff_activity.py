@@ -5,20 +5,22 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, g, render_template, request
 
 from portico_kit.errors import ServiceError
+from portico_kit.i18n import N_
 
 from ..auth import staff_page
 from ..calls import call
+from .activity_sentences import activity_sentence
 from .forms import field_errors
 
 bp = Blueprint("staff_activity", __name__, url_prefix="/app")
 
-PERIODS = [("all", "All time"), ("today", "Today"), ("this_week", "This week"), ("this_month", "This month"),
-           ("last_month", "Last month"), ("last_30_days", "Last 30 days"), ("custom", "Custom")]
-KINDS = [("", "Everything"), ("quote_accepted", "Quotes accepted"), ("quote_declined", "Quotes declined"),
-         ("comment_added", "Comments"), ("payment_recorded", "Payments"), ("customer_updated", "Details changed"),
-         ("document_forwarded", "Documents forwarded"), ("review_submitted", "Reviews"),
-         ("signed_in", "Sign-ins"), ("invitation_accepted", "Invitations accepted"),
-         ("invoice_viewed", "Invoices viewed"), ("quote_viewed", "Quotes viewed")]
+PERIODS = [("all", N_("All time")), ("today", N_("Today")), ("this_week", N_("This week")), ("this_month", N_("This month")),
+           ("last_month", N_("Last month")), ("last_30_days", N_("Last 30 days")), ("custom", N_("Custom"))]
+KINDS = [("", N_("Everything")), ("quote_accepted", N_("Quotes accepted")), ("quote_declined", N_("Quotes declined")),
+         ("comment_added", N_("Comments")), ("payment_recorded", N_("Payments")), ("customer_updated", N_("Details changed")),
+         ("document_forwarded", N_("Documents forwarded")), ("review_submitted", N_("Reviews")),
+         ("signed_in", N_("Sign-ins")), ("invitation_accepted", N_("Invitations accepted")),
+         ("invoice_viewed", N_("Invoices viewed")), ("quote_viewed", N_("Quotes viewed"))]
 
 
 def today_in(zone_name):
@@ -75,4 +77,5 @@ def activity():
     sign_ins = call("portal", "list_sign_ins", g.actor, _page("signins_page"), 20)
     filters = {"period": period, "from": date_from or "", "to": date_to or "", "kind": kind}
     return render_template("staff/activity.html", result=result, sign_ins=sign_ins, filters=filters,
-                           periods=PERIODS, kinds=KINDS, errors=errors), 422 if errors else 200
+                           periods=PERIODS, kinds=KINDS, errors=errors,
+                           activity_sentence=activity_sentence), 422 if errors else 200

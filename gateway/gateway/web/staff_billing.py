@@ -4,8 +4,10 @@ Invoices and quotes share one set of helpers (`DOCS` says what differs); each ro
 named view, so the endpoint names stay the ones the menu knows (`staff_billing.invoices` ...).
 """
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
+from portico_kit.i18n import N_
 
 from ..auth import staff_page
 from ..calls import call
@@ -18,8 +20,9 @@ from .panels import customer_panel
 
 bp = Blueprint("staff_billing", __name__, url_prefix="/app")
 PER_PAGE = 25
-ACTIONS = {"invoice": {"send": "sent", "void": "voided", "delete": "deleted"},
-           "quote": {"send": "sent", "convert": "converted to an invoice", "delete": "deleted"}}
+ACTIONS = {"invoice": {"send": N_("Invoice sent."), "void": N_("Invoice voided."), "delete": N_("Invoice deleted.")},
+           "quote": {"send": N_("Quote sent."), "convert": N_("Quote converted to an invoice."),
+                     "delete": N_("Quote deleted.")}}
 
 
 def page_number():
@@ -89,7 +92,8 @@ def document_form(doc_type, document=None):
                     raise
                 errors = rows_errors(field_errors(exc), row_of)
             else:
-                flash(f"{doc['label']} {saved['number']} saved.")
+                message = doc["saved"]
+                flash(gettext(message, number=saved["number"]))
                 return redirect(url_for(f"staff_billing.{doc_type}", **{f"{doc_type}_id": saved["id"]}))
     return render_template("staff/billing/document_form.html", doc=doc, document=document, form=form, rows=rows,
                            errors=errors, customers=customer_choices(form.get("customer_id"))), \
@@ -116,7 +120,7 @@ def document_action(doc_type, document_id, action):
             raise
         flash(exc.message, "error")
         return redirect(url_for(f"staff_billing.{doc_type}", **{f"{doc_type}_id": document_id}))
-    flash(f"{doc['label']} {ACTIONS[doc_type][action]}.")
+    flash(gettext(ACTIONS[doc_type][action]))
     if action == "delete":
         return redirect(url_for(f"staff_billing.{doc['plural']}"))
     if action == "convert":
@@ -141,7 +145,7 @@ def document_comment(doc_type, document_id):
             raise
         errors = field_errors(exc)
         return document_page(doc_type, document_id, {"text": errors.get("text") or errors["_form"]}, text)
-    flash("Comment added.")
+    flash(gettext("Comment added."))
     return redirect(url_for(f"staff_billing.{doc_type}", **{f"{doc_type}_id": document_id}) + "#comments")
 
 
@@ -279,7 +283,7 @@ def record_payment(invoice_id):
                 raise
             errors = field_errors(exc)
         else:
-            flash(f"Payment of {money(payment['amount'], payment['currency'])} recorded.")
+            flash(gettext("Payment of %(amount)s recorded.", amount=money(payment["amount"], payment["currency"])))
             return redirect(url_for("staff_billing.invoice", invoice_id=invoice_id))
     return render_template("staff/billing/payment_form.html", invoice=invoice, form=form, errors=errors,
                            modes=PAYMENT_MODES, reviews_enabled=reviews_enabled), 422 if errors else 200

@@ -1,6 +1,7 @@
 """Staff pages for projects and their time entries, on the staff_billing blueprint (the app imports
 every web module before it registers any blueprint, so these routes are in place in time)."""
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 
@@ -38,7 +39,7 @@ def project_form(project=None):
                 raise
             errors = field_errors(exc)
         else:
-            flash(f"Project {saved['name']} saved.")
+            flash(gettext("Project %(name)s saved.", name=saved["name"]))
             return redirect(url_for("staff_billing.project", project_id=saved["id"]))
     return render_template("staff/billing/project_form.html", project=project, form=form, errors=errors,
                            customers=customer_choices(form.get("customer_id"))), 422 if errors else 200
@@ -80,7 +81,7 @@ def add_time_entry(project_id):
         if not user_error(exc):
             raise
         return project_page(project_id, request.form, field_errors(exc))
-    flash("Time entry added.")
+    flash(gettext("Time entry added."))
     return redirect(url_for("staff_billing.project", project_id=project_id) + "#time")
 
 
@@ -90,13 +91,13 @@ def time_entry_action(project_id, entry_id, action):
     try:
         if action == "bill":
             call("billing", "update_time_entry", g.actor, project_id, entry_id, {"billed": True})
-            flash("Time entry marked as billed.")
+            flash(gettext("Time entry marked as billed."))
         elif action == "unbill":
             call("billing", "update_time_entry", g.actor, project_id, entry_id, {"billed": False})
-            flash("Time entry marked as not billed.")
+            flash(gettext("Time entry marked as not billed."))
         elif action == "delete":
             call("billing", "delete_time_entry", g.actor, project_id, entry_id)
-            flash("Time entry deleted.")
+            flash(gettext("Time entry deleted."))
     except ServiceError as exc:
         if not user_error(exc):
             raise

@@ -3,6 +3,7 @@ emails carry the PDF; Factur-X invoices."""
 import base64
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 
@@ -28,7 +29,7 @@ def branding():
         try:
             if request.form.get("action") == "remove_logo":
                 call("accounts", "delete_logo", g.actor)
-                flash("Logo removed.")
+                flash(gettext("Logo removed."))
                 return redirect(url_for("staff_branding.branding"))
             upload = request.files.get("logo")
             if upload is not None and upload.filename:
@@ -40,7 +41,7 @@ def branding():
             errors = field_errors(exc)
             form = dict(current, **form)
         else:
-            flash("Branding saved.")
+            flash(gettext("Branding saved."))
             return redirect(url_for("staff_branding.branding"))
     return (render_template("staff/branding.html", branding=form, logo_url=current.get("logo_url"), org=org,
                             errors=errors), 422 if errors else 200)

@@ -2,6 +2,7 @@
 
 The portal access actions of the customer page are in staff_portal_access.py."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 
@@ -53,11 +54,11 @@ def new_customer():
         else:
             portal = customer["portal"]
             if portal.get("invited"):
-                flash(f"Customer created. Portal invitation sent to {', '.join(portal['invited'])}.")
+                flash(gettext("Customer created. Portal invitation sent to %(emails)s.", emails=", ".join(portal["invited"])))
             elif portal.get("error"):
-                flash(f"Customer created, but the portal is not enabled: {portal['error']['message']}")
+                flash(gettext("Customer created, but the portal is not enabled: %(reason)s", reason=portal["error"]["message"]))
             else:
-                flash("Customer created.")
+                flash(gettext("Customer created."))
             return redirect(url_for("staff_customers.customer", customer_id=customer["id"]))
     return render_template("staff/customer_new.html", form=form, errors=errors, extras=extras,
                            definitions=definitions), 422 if errors else 200

@@ -1,5 +1,6 @@
 """Staff pages: a customer's contact persons (a panel on the customer page; add, edit, remove)."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 
@@ -38,7 +39,7 @@ def add_contact(customer_id):
                 raise
             errors = field_errors(exc)
         else:
-            flash(f"{contact['name']} added.")
+            flash(gettext("%(name)s added.", name=contact["name"]))
             return back_to(customer_id)
     return render_template("staff/customers/contact.html", customer=customer, contact=None, form=form,
                            errors=errors), 422 if errors else 200
@@ -51,7 +52,7 @@ def edit_contact(customer_id, contact_id):
     contact = next((c for c in customer["contacts"] if c["id"] == contact_id), None)
     if contact is None:
         return render_template("errors/error.html", status=404, title="Not found",
-                               message="This contact person does not exist."), 404
+                               message=gettext("This contact person does not exist.")), 404
     form, errors = contact, {}
     if request.method == "POST":
         form = contact_from_form(request.form)
@@ -62,7 +63,7 @@ def edit_contact(customer_id, contact_id):
                 raise
             errors = field_errors(exc)
         else:
-            flash(f"{form['first_name']} saved.")
+            flash(gettext("%(name)s saved.", name=form["first_name"]))
             return back_to(customer_id)
     return render_template("staff/customers/contact.html", customer=customer, contact=contact, form=form,
                            errors=errors), 422 if errors else 200
@@ -78,7 +79,7 @@ def remove_contact(customer_id, contact_id):
             raise
         flash(exc.message, "error")
     else:
-        flash("Contact person removed.")
+        flash(gettext("Contact person removed."))
     return back_to(customer_id)
 
 

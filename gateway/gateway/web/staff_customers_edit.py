@@ -1,5 +1,6 @@
 """Staff pages: edit a customer (details, addresses, custom fields) and delete one."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 
@@ -44,7 +45,7 @@ def edit_customer(customer_id):
             errors = field_errors(exc)
             form = dict(body, custom_fields=dict(customer["custom_fields"], **body.get("custom_fields", {})))
         else:
-            flash("Customer saved.")
+            flash(gettext("Customer saved."))
             return redirect(url_for("staff_customers.customer", customer_id=customer_id))
     return render_template("staff/customers/edit.html", customer=customer, form=form, errors=errors,
                            definitions=definitions), 422 if errors else 200
@@ -64,7 +65,7 @@ def delete_customer(customer_id):
         # has documents (409) or billing could not say (503): the customer stays; say why
         flash(exc.message, "error")
         return redirect(url_for("staff_customers.customer", customer_id=customer_id))
-    flash(f"{customer['display_name']} deleted.")
+    flash(gettext("%(name)s deleted.", name=customer["display_name"]))
     return redirect(url_for("staff_customers.customers"))
 
 

@@ -1,7 +1,9 @@
 """Settings → Custom fields: the fields every customer of the organization has."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
+from portico_kit.i18n import N_
 
 from ..auth import staff_page
 from ..calls import call
@@ -10,7 +12,7 @@ from .forms import checkbox, field_errors
 
 bp = Blueprint("staff_fields", __name__, url_prefix="/app/settings/custom-fields")
 
-TYPES = (("text", "Text"), ("number", "Number"), ("date", "Date"), ("dropdown", "Dropdown"))
+TYPES = (("text", N_("Text")), ("number", N_("Number")), ("date", N_("Date")), ("dropdown", N_("Dropdown")))
 
 
 def definition_from_form(form, new, type_=None):
@@ -54,7 +56,7 @@ def custom_fields():
                 raise
             errors, form = form_errors(exc), dict(body, options=request.form.get("options", ""))
         else:
-            flash(f"“{created['label']}” added to every customer.")
+            flash(gettext("“%(label)s” added to every customer.", label=created["label"]))
             return redirect(url_for("staff_fields.custom_fields"))
     definitions = call("customers", "list_custom_fields", g.actor)
     return render_template("staff/custom_fields.html", definitions=definitions, form=form, errors=errors,
@@ -68,7 +70,7 @@ def custom_field(key):
     definition = next((d for d in definitions if d["key"] == key), None)
     if definition is None:
         return render_template("errors/error.html", status=404, title="Not found",
-                               message="There is no custom field with this key."), 404
+                               message=gettext("There is no custom field with this key.")), 404
     form, errors = definition, {}
     if request.method == "POST":
         body = definition_from_form(request.form, new=False, type_=definition["type"])
@@ -79,7 +81,7 @@ def custom_field(key):
                 raise
             errors, form = form_errors(exc), dict(definition, **dict(body, options=request.form.get("options", "")))
         else:
-            flash(f"“{body['label'] or definition['label']}” saved.")
+            flash(gettext("“%(label)s” saved.", label=body["label"] or definition["label"]))
             return redirect(url_for("staff_fields.custom_fields"))
     return render_template("staff/custom_field.html", definition=definition, form=form, errors=errors,
                            types=dict(TYPES), options_text=options_text(form)), 422 if errors else 200
@@ -89,5 +91,5 @@ def custom_field(key):
 @staff_page
 def delete_custom_field(key):
     call("customers", "delete_custom_field", g.actor, key)
-    flash("Custom field removed, with every customer's value for it.")
+    flash(gettext("Custom field removed, with every customer's value for it."))
     return redirect(url_for("staff_fields.custom_fields"))

@@ -3,6 +3,7 @@
 from zoneinfo import available_timezones
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 
@@ -38,7 +39,7 @@ def organization():
             errors = field_errors(exc)
             org = dict(org, **body)  # show what they typed, next to the errors
         else:
-            flash("Organization profile saved.")
+            flash(gettext("Organization profile saved."))
             return redirect(url_for("staff_organization.organization"))
     return (render_template("staff/organization.html", org=org, errors=errors, timezones=TIMEZONES),
             422 if errors else 200)

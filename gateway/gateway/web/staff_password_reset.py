@@ -1,5 +1,6 @@
 """Staff pages for a forgotten password: /app/forgot and /app/reset/<token>."""
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 
@@ -39,7 +40,7 @@ def reset(token):
     if request.method == "POST":
         password, confirm = request.form.get("password", ""), request.form.get("password_confirm", "")
         if password != confirm:
-            errors = {"password_confirm": "The two passwords differ."}
+            errors = {"password_confirm": gettext("The two passwords differ.")}
         else:
             try:
                 result = call("accounts", "reset_password", token, {"password": password})
@@ -50,6 +51,6 @@ def reset(token):
             else:
                 session.clear()
                 session[STAFF_KEY] = result["token"]
-                flash("Your new password is set. You are signed in, and signed out everywhere else.")
+                flash(gettext("Your new password is set. You are signed in, and signed out everywhere else."))
                 return redirect(url_for("staff.home"))
     return render_template("staff/reset.html", link=link, errors=errors), 422 if errors else 200

@@ -3,6 +3,7 @@ enable for all or chosen contacts, re-send, disable the customer, disable or ena
 from datetime import datetime, timezone
 
 from flask import Blueprint, flash, g, redirect, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 
@@ -57,13 +58,13 @@ def customer_portal(customer_id, action):
     if result is None:
         return back(customer_id)
     if action == "disable":
-        flash("Portal access disabled. The customer's sessions have ended.")
+        flash(gettext("Portal access disabled. The customer's sessions have ended."))
     elif result.get("invited"):
-        flash(f"Invitation sent to {', '.join(result['invited'])}. {skipped_note(result)}".strip())
+        flash(f"{gettext('Invitation sent to %(emails)s.', emails=', '.join(result['invited']))} {skipped_note(result)}".strip())
     elif action == "enable":
-        flash(f"Portal access enabled. No one new to invite. {skipped_note(result)}".strip())
+        flash(f"{gettext('Portal access enabled. No one new to invite.')} {skipped_note(result)}".strip())
     else:
-        flash(f"No invitation sent: the chosen contacts have already set a password. {skipped_note(result)}".strip())
+        flash(f"{gettext('No invitation sent: the chosen contacts have already set a password.')} {skipped_note(result)}".strip())
     return back(customer_id)
 
 
@@ -76,9 +77,9 @@ def contact_portal(customer_id, contact_id, action):
     if result is not None:
         email = result["contact"]["email"]
         if action == "disable":
-            flash(f"Portal access disabled for {email}. Their sessions have ended.")
+            flash(gettext("Portal access disabled for %(email)s. Their sessions have ended.", email=email))
         elif result.get("invited"):
-            flash(f"Portal access enabled for {email}. Invitation sent.")
+            flash(gettext("Portal access enabled for %(email)s. Invitation sent.", email=email))
         else:
-            flash(f"Portal access enabled for {email}. They can sign in again.")
+            flash(gettext("Portal access enabled for %(email)s. They can sign in again.", email=email))
     return back(customer_id)

@@ -3,8 +3,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
+from portico_kit.i18n import N_
 
 from ..api.reviews import csv_response
 from ..auth import staff_page
@@ -13,8 +15,8 @@ from .panels import customer_panel
 
 bp = Blueprint("staff_reviews", __name__, url_prefix="/app")
 
-PRESETS = (("this_week", "This week"), ("this_month", "This month"), ("last_month", "Last month"),
-           ("this_quarter", "This quarter"), ("this_year", "This year"), ("custom", "Custom range"))
+PRESETS = (("this_week", N_("This week")), ("this_month", N_("This month")), ("last_month", N_("Last month")),
+           ("this_quarter", N_("This quarter")), ("this_year", N_("This year")), ("custom", N_("Custom range")))
 
 
 def today_in(timezone_name):
@@ -81,9 +83,9 @@ def ask(customer_id):
         flash(exc.message, "error")
     else:
         if result["resent"]:
-            flash(f"The open review request was sent again (sent {result['times_sent']} times).")
+            flash(gettext("The open review request was sent again (sent %(count)s times).", count=result["times_sent"]))
         else:
-            flash("Review request sent.")
+            flash(gettext("Review request sent."))
     return redirect(url_for("staff_customers.customer", customer_id=customer_id))
 
 

@@ -1,6 +1,7 @@
 """A customer's statement of account for staff: the page, the PDF, "email it to the customer",
 and a panel on the customer page."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 
@@ -42,7 +43,7 @@ def send(customer_id):
             raise
         flash(exc.message, "error")
     else:
-        flash("The statement is on its way to the customer, with its PDF.")
+        flash(gettext("The statement is on its way to the customer, with its PDF."))
     return redirect(url_for("staff_statement.statement", customer_id=customer_id, **params))
 
 

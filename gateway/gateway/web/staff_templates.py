@@ -1,11 +1,18 @@
 """Settings → Email templates: every kind of email, edited, previewed with sample data, reset."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 
 from ..auth import staff_page
 from ..calls import call
 from .forms import field_errors
+
+
+def translated(text):
+    """A label the notifications service sends in English (marked there), in the reader's language."""
+    return gettext(text) if text else text
+
 
 bp = Blueprint("staff_templates", __name__, url_prefix="/app/settings/email-templates")
 
@@ -33,7 +40,7 @@ def email_template(kind):
                 preview = call("notifications", "preview_template", g.actor, kind, form)
             else:
                 call("notifications", "update_template", g.actor, kind, form)
-                flash(f"“{template['label']}” saved. Every {template['label'].lower()} email uses it from now on.")
+                flash(gettext("“%(label)s” saved. Every email of this kind uses it from now on.", label=translated(template["label"])))
                 return redirect(url_for("staff_templates.email_template", kind=kind))
         except ServiceError as exc:
             if exc.status >= 500 or exc.status == 404:
@@ -47,5 +54,5 @@ def email_template(kind):
 @staff_page
 def reset_template(kind):
     template = call("notifications", "reset_template", g.actor, kind)
-    flash(f"“{template['label']}” is back to the default text.")
+    flash(gettext("“%(label)s” is back to the default text.", label=translated(template["label"])))
     return redirect(url_for("staff_templates.email_template", kind=kind))

@@ -5,17 +5,19 @@ the same shape as `sample()` here), so a template that uses anything else is ref
 """
 from dataclasses import dataclass, field
 
-ORGANIZATION = [("organization.name", "Your business name"),
-                ("organization.email", "Your business email"),
-                ("organization.phone", "Your business phone")]
-CUSTOMER = [("customer.name", "The customer's display name (also customer.display_name)")]
-DOCUMENT = [("document.number", "Invoice or quote number"),
-            ("document.kind", "\"invoice\" or \"quote\""),
-            ("document.amount", "Total with its currency, e.g. EUR 1,250.00"),
-            ("document.total", "Total as a number, e.g. 1250.00"),
-            ("document.currency", "Currency code"),
-            ("document.date", "Date of the document"),
-            ("document.url", "Link to the document in the customer portal")]
+from portico_kit.i18n import N_  # labels and descriptions staff read: translated where shown
+
+ORGANIZATION = [("organization.name", N_("Your business name")),
+                ("organization.email", N_("Your business email")),
+                ("organization.phone", N_("Your business phone"))]
+CUSTOMER = [("customer.name", N_("The customer's display name (also customer.display_name)"))]
+DOCUMENT = [("document.number", N_("Invoice or quote number")),
+            ("document.kind", N_("\"invoice\" or \"quote\"")),
+            ("document.amount", N_("Total with its currency, e.g. EUR 1,250.00")),
+            ("document.total", N_("Total as a number, e.g. 1250.00")),
+            ("document.currency", N_("Currency code")),
+            ("document.date", N_("Date of the document")),
+            ("document.url", N_("Link to the document in the customer portal"))]
 
 
 @dataclass(frozen=True)
@@ -29,80 +31,80 @@ class Kind:
 
 
 KINDS = {k.name: k for k in [
-    Kind("portal_invitation", "Portal invitation",
-         "Each contact person invited to the portal (also when invitations are sent again).",
+    Kind("portal_invitation", N_("Portal invitation"),
+         N_("Each contact person invited to the portal (also when invitations are sent again)."),
          ORGANIZATION + CUSTOMER + [
-             ("contact.name", "The invited contact person"), ("contact.email", "Their email"),
-             ("invite_url", "Link to accept the invitation and choose a password (required)"),
-             ("expires_on", "When the link expires"), ("portal_url", "Your portal's address")],
+             ("contact.name", N_("The invited contact person")), ("contact.email", N_("Their email")),
+             ("invite_url", N_("Link to accept the invitation and choose a password (required)")),
+             ("expires_on", N_("When the link expires")), ("portal_url", N_("Your portal's address"))],
          required=("invite_url",)),
-    Kind("password_reset", "Portal password reset",
-         "The contact person who asked to reset their portal password.",
+    Kind("password_reset", N_("Portal password reset"),
+         N_("The contact person who asked to reset their portal password."),
          ORGANIZATION + CUSTOMER + [
-             ("contact.name", "The contact person"), ("contact.email", "Their email"),
-             ("reset_url", "Link to choose a new password (required)"),
-             ("expires_on", "When the link expires"), ("portal_url", "Your portal's address")],
+             ("contact.name", N_("The contact person")), ("contact.email", N_("Their email")),
+             ("reset_url", N_("Link to choose a new password (required)")),
+             ("expires_on", N_("When the link expires")), ("portal_url", N_("Your portal's address"))],
          required=("reset_url",)),
-    Kind("invoice_sent", "Invoice sent",
-         "The customer's portal contacts; the customer's email when the portal is not enabled.",
+    Kind("invoice_sent", N_("Invoice sent"),
+         N_("The customer's portal contacts; the customer's email when the portal is not enabled."),
          ORGANIZATION + CUSTOMER + DOCUMENT + [
-             ("document.due_date", "Due date"), ("document.balance", "Balance due with its currency"),
-             ("recipient.name", "Who receives this email"),
-             ("portal_enabled", "Whether the customer can sign in to your portal (use with {% if %})"),
-             ("portal_url", "Your portal's address")]),
-    Kind("quote_sent", "Quote sent",
-         "The customer's portal contacts; the customer's email when the portal is not enabled.",
+             ("document.due_date", N_("Due date")), ("document.balance", N_("Balance due with its currency")),
+             ("recipient.name", N_("Who receives this email")),
+             ("portal_enabled", N_("Whether the customer can sign in to your portal (use with {% if %})")),
+             ("portal_url", N_("Your portal's address"))]),
+    Kind("quote_sent", N_("Quote sent"),
+         N_("The customer's portal contacts; the customer's email when the portal is not enabled."),
          ORGANIZATION + CUSTOMER + DOCUMENT + [
-             ("document.expiry_date", "Valid until"), ("recipient.name", "Who receives this email"),
-             ("portal_enabled", "Whether the customer can sign in to your portal (use with {% if %})"),
-             ("portal_url", "Your portal's address")]),
-    Kind("comment_notification", "Your comment, to the customer",
-         "When \"Email customers when I comment\" is on: the customer's portal contacts, or the "
-         "customer's email when the portal is not enabled.",
+             ("document.expiry_date", N_("Valid until")), ("recipient.name", N_("Who receives this email")),
+             ("portal_enabled", N_("Whether the customer can sign in to your portal (use with {% if %})")),
+             ("portal_url", N_("Your portal's address"))]),
+    Kind("comment_notification", N_("Your comment, to the customer"),
+         N_("When \"Email customers when I comment\" is on: the customer's portal contacts, or the "
+         "customer's email when the portal is not enabled."),
          ORGANIZATION + CUSTOMER + DOCUMENT + [
-             ("comment.text", "What was written"), ("comment.author", "Who wrote it"),
-             ("recipient.name", "Who receives this email"),
-             ("portal_enabled", "Whether the customer can sign in to your portal (use with {% if %})"),
-             ("portal_url", "Your portal's address")]),
-    Kind("portal_activity", "Portal activity, to staff",
-         "When \"Email me on every portal activity\" is on: every staff member of the organization.",
+             ("comment.text", N_("What was written")), ("comment.author", N_("Who wrote it")),
+             ("recipient.name", N_("Who receives this email")),
+             ("portal_enabled", N_("Whether the customer can sign in to your portal (use with {% if %})")),
+             ("portal_url", N_("Your portal's address"))]),
+    Kind("portal_activity", N_("Portal activity, to staff"),
+         N_("When \"Email me on every portal activity\" is on: every staff member of the organization."),
          ORGANIZATION + CUSTOMER + [
-             ("activity.summary", "One line: who did what"), ("activity.details", "More about it"),
-             ("activity.kind", "quote_accepted, quote_declined, comment_added, payment_recorded, "
-                               "customer_updated or review_submitted"),
-             ("actor.name", "The contact person who did it"), ("staff.name", "The staff member"),
-             ("customer.url", "The customer's page in Portico"),
-             ("document.staff_url", "The invoice or quote in Portico, when the activity is about one"),
-             ("activity_url", "The portal activity log"), ("settings_url", "Your portal settings")]),
-    Kind("document_forwarded", "Forwarded document",
-         "The person the customer forwarded an invoice or quote to (never a sign-in link).",
+             ("activity.summary", N_("One line: who did what")), ("activity.details", N_("More about it")),
+             ("activity.kind", N_("quote_accepted, quote_declined, comment_added, payment_recorded, "
+                               "customer_updated or review_submitted")),
+             ("actor.name", N_("The contact person who did it")), ("staff.name", N_("The staff member")),
+             ("customer.url", N_("The customer's page in Portico")),
+             ("document.staff_url", N_("The invoice or quote in Portico, when the activity is about one")),
+             ("activity_url", N_("The portal activity log")), ("settings_url", N_("Your portal settings"))]),
+    Kind("document_forwarded", N_("Forwarded document"),
+         N_("The person the customer forwarded an invoice or quote to (never a sign-in link)."),
          ORGANIZATION + CUSTOMER + DOCUMENT + [
-             ("recipient.name", "The person it was forwarded to"),
-             ("sender.name", "The contact person who forwarded it"),
-             ("view_url", "Read-only link to this one document (required)"),
-             ("expires_on", "When that link expires")],
+             ("recipient.name", N_("The person it was forwarded to")),
+             ("sender.name", N_("The contact person who forwarded it")),
+             ("view_url", N_("Read-only link to this one document (required)")),
+             ("expires_on", N_("When that link expires"))],
          required=("view_url",)),
-    Kind("review_request", "Review request",
-         "The customer asked for a review (again each time you ask).",
+    Kind("review_request", N_("Review request"),
+         N_("The customer asked for a review (again each time you ask)."),
          ORGANIZATION + CUSTOMER + [
-             ("recipient.name", "Who receives this email"),
-             ("review_url", "Link to rate you and comment (required)")],
+             ("recipient.name", N_("Who receives this email")),
+             ("review_url", N_("Link to rate you and comment (required)"))],
          required=("review_url",)),
-    Kind("statement", "Statement of account",
-         "The customer's portal contacts (the customer's email when the portal is not enabled), when staff "
-         "email a statement; the statement's PDF is attached.",
+    Kind("statement", N_("Statement of account"),
+         N_("The customer's portal contacts (the customer's email when the portal is not enabled), when staff "
+         "email a statement; the statement's PDF is attached."),
          ORGANIZATION + CUSTOMER + [
-             ("statement.from", "First day of the period"), ("statement.to", "Last day of the period"),
-             ("statement.currency", "Currency"), ("statement.opening_balance", "Opening balance with its currency"),
-             ("statement.closing_balance", "Closing balance with its currency"),
-             ("statement.url", "The statement in the customer portal"),
-             ("recipient.name", "Who receives this email"),
-             ("portal_enabled", "Whether the customer can sign in to your portal (use with {% if %})"),
-             ("portal_url", "Your portal's address")]),
-    Kind("staff_password_reset", "Staff password reset",
-         "The staff member who asked to reset their password.",
-         ORGANIZATION + [("user.name", "The staff member"), ("reset_url", "Link to a new password"),
-                         ("expires_on", "When the link expires")],
+             ("statement.from", N_("First day of the period")), ("statement.to", N_("Last day of the period")),
+             ("statement.currency", N_("Currency")), ("statement.opening_balance", N_("Opening balance with its currency")),
+             ("statement.closing_balance", N_("Closing balance with its currency")),
+             ("statement.url", N_("The statement in the customer portal")),
+             ("recipient.name", N_("Who receives this email")),
+             ("portal_enabled", N_("Whether the customer can sign in to your portal (use with {% if %})")),
+             ("portal_url", N_("Your portal's address"))]),
+    Kind("staff_password_reset", N_("Staff password reset"),
+         N_("The staff member who asked to reset their password."),
+         ORGANIZATION + [("user.name", N_("The staff member")), ("reset_url", N_("Link to a new password")),
+                         ("expires_on", N_("When the link expires"))],
          required=("reset_url",), editable=False),
 ]}
 
