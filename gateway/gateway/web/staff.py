@@ -13,7 +13,7 @@ PREFERENCE_FLAGS = (
     ("notify_staff_on_activity", "Email me on every portal activity",
      "When a customer accepts or declines a quote, comments, pays, changes their details or leaves a review."),
     ("allow_forwarding", "Allow customers to forward documents",
-     "The person they forward to is added as a contact person of that customer."),
+     "The person they forward to is added as a contact person of that customer, never invited to the portal unless you choose them."),
     ("notify_customer_on_comment", "Email customers when I comment", "On an invoice or a quote."),
     ("reviews_enabled", "Enable customer review for my services", "Customers can rate you from 1 to 5."),
     ("show_projects", "Allow customers to view projects and timesheets",

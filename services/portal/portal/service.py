@@ -123,8 +123,10 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
 
     @rpc
     def resend_invitations(self, actor, customer_id, contact_ids=None):
-        """A fresh invitation (the old link stops working) to every contact, or the chosen ones,
-        that has not set a password yet."""
+        """A fresh invitation (the old link stops working) to the chosen contacts, or, with none
+        chosen, to every contact whose invitation is still pending (invited, no password yet).
+        Never to someone who was not invited before: a contact added by forwarding gets portal
+        access only when staff choose it."""
         org_id = require_staff(actor)
         contact_ids = load(ContactIdsSchema(), {"contact_ids": contact_ids})["contact_ids"] or None
         access = self.db.get(PortalAccess, str(customer_id))
@@ -133,6 +135,12 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
             self.customers.get_customer(actor, customer_id)  # another organization's: 404
             raise Conflict(code="portal_not_enabled", message="Enable the portal for this customer first.")
         prefs = self._ensure_preferences(org_id, actor.get("org_name"))
+        if contact_ids is None:
+            contact_ids = [c.contact_id for c in self._logins(access.customer_id)
+                           if c.invited_at is not None and not c.password_hash and c.disabled_at is None]
+            if not contact_ids:
+                self.db.rollback()
+                return {"invited": [], "skipped": []}
         self.db.commit()
         recipients = self.customers.portal_recipients(actor, customer_id, contact_ids)
         access = self.db.get(PortalAccess, str(customer_id))
