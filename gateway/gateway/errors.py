@@ -53,8 +53,9 @@ def register(app):
             response = json_error(exc.status, exc.code, exc.message, exc.fields)
             if exc.status == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="portico"'
-            return response
-        return page_error(exc.status, _title(exc.status), exc.message)
+        else:
+            response = page_error(exc.status, _title(exc.status), exc.message)
+        return _retry_after(response, exc)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -78,6 +79,18 @@ def register(app):
         if is_api_request():
             return json_error(500, "internal_error", "Something went wrong on our side; it has been logged.")
         return page_error(500, "Something went wrong", "It has been logged. Please try again shortly.")
+
+
+def _retry_after(response, exc):
+    """A rate-limited answer says when to come back (RFC 9110 Retry-After, in seconds)."""
+    seconds = getattr(exc, "retry_after", None)
+    if not seconds:
+        return response
+    if isinstance(response, tuple):
+        body, status = response
+        return body, status, {"Retry-After": str(seconds)}
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _title(status):

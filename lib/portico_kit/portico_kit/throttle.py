@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 
 from .errors import TooManyRequests
-from .timeutil import utcnow
+from .timeutil import aware, utcnow
 
 
 class Throttle:
@@ -25,11 +25,14 @@ class Throttle:
 
     def check(self, db, **keys):
         """Raise 429 when `keys` (e.g. email=...) used up the window's attempts."""
-        since = utcnow() - self.window
-        count = db.scalar(select(func.count()).select_from(self.model).where(
-            *self._where(keys), self.model.failed_at >= since))
+        now = utcnow()
+        since = now - self.window
+        count, oldest = db.execute(select(func.count(), func.min(self.model.failed_at)).where(
+            *self._where(keys), self.model.failed_at >= since)).one()
         if count >= self.limit:
-            raise TooManyRequests(code="too_many_attempts", message=self.message)
+            # the window slides: one attempt frees up when the oldest one in it leaves
+            wait = (aware(oldest) + self.window - now).total_seconds() if oldest else self.window.total_seconds()
+            raise TooManyRequests(code="too_many_attempts", message=self.message, retry_after=wait)
 
     def record(self, db, **keys):
         db.add(self.model(kind=self.kind, **keys))

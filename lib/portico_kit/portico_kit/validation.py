@@ -1,4 +1,6 @@
 """Input validation with marshmallow, failing as the API's 422 error format."""
+import re
+
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate  # noqa: F401
 
 from .errors import Invalid
@@ -80,3 +82,16 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise ValidationError("Must be true or false.")
         return value
+
+
+# Something a mail client or our own HTML part would turn into a link, or that reads as an address.
+_LINKISH = re.compile(r"(://|www\.|[/\\@<>]|[a-z0-9-]{2,}\.(?:[a-z]{2,})(?![a-z]))", re.IGNORECASE)
+
+
+def plain_name(value):
+    """A person's name as other people will read it in an email we send: plain words only.
+
+    A customer chooses the name of the person they forward a document to, and it appears in an
+    email in the business's name: a URL or an address in it would be phishing with our signature."""
+    if _LINKISH.search(value or ""):
+        raise ValidationError("A name only: no web address, email address or link.")

@@ -190,7 +190,22 @@ def render(subject_template, body_template, context, branding=None):
     subject = " ".join(_render_checked("subject", _lenient["text"], subject_template, context).split())
     text = _render_checked("body", _lenient["text"], body_template, context).strip() + "\n"
     escaped = _render_checked("body", _lenient["html"], body_template, context).strip()
-    return subject[:500], text, to_html(subject, escaped, branding, (context.get("organization") or {}).get("name"))
+    links = set(_URL.findall(body_template)) | set(_link_values(context))
+    return subject[:500], text, to_html(subject, escaped, branding, (context.get("organization") or {}).get("name"),
+                                        links={html.escape(url, quote=True) for url in links})
+
+
+def _link_values(value, key=""):
+    """The URLs we made (view_url, document.url, ...): the only values that become links. A name
+    or a comment with a URL in it stays text, so nobody can put a link in an email in our name."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _link_values(v, str(k))
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _link_values(v, key)
+    elif isinstance(value, str) and (key == "url" or key.endswith("_url")) and _URL.fullmatch(value):
+        yield value
 
 
 _URL = re.compile(r"https?://[^\s<]+")
@@ -200,11 +215,12 @@ _TRAILING = ".,;:!?)"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-def to_html(subject, escaped_body, branding=None, organization_name=None):
+def to_html(subject, escaped_body, branding=None, organization_name=None, links=None):
     """Paragraphs and clickable links from the escaped body (staff write text, never HTML), under
-    the organization's logo and accent colour when it has them."""
+    the organization's logo and accent colour when it has them. With `links` (escaped URLs), only
+    those become links: what the template's author wrote and the links we made."""
     paragraphs = [p.replace("\n", "<br>\n") for p in re.split(r"\n\s*\n", escaped_body) if p.strip()]
-    body = "\n".join(f"<p>{_URL.sub(_link, p)}</p>" for p in paragraphs)
+    body = "\n".join(f"<p>{_URL.sub(lambda m: _link(m, links), p)}</p>" for p in paragraphs)
     branding = branding or {}
     accent = branding.get("accent_color") if _COLOUR.match(branding.get("accent_color") or "") else None
     head = ""
@@ -219,9 +235,11 @@ def to_html(subject, escaped_body, branding=None, organization_name=None):
             f"{head}{body}\n</body></html>\n")
 
 
-def _link(match):
+def _link(match, links=None):
     url = match.group(0)
     trail = ""
     while url and url[-1] in _TRAILING:
         url, trail = url[:-1], url[-1] + trail
+    if links is not None and url not in links:
+        return match.group(0)
     return f'<a href="{url}">{url}</a>{trail}'

@@ -98,3 +98,22 @@ def test_the_activity_email_links_staff_to_the_document_in_the_staff_app():
     _, text, _ = rendering.render(DEFAULTS["portal_activity"]["subject"], DEFAULTS["portal_activity"]["body"],
                                   no_document)
     assert "/app/quotes/" not in text and "Customer:" in text
+
+
+def test_only_links_we_made_or_the_author_wrote_become_clickable():
+    """Finding 3: a name a customer typed (a forwarded document's recipient) never becomes a link."""
+    body = ("Hello {{ recipient.name }},\n\n{{ sender.name }} forwarded you this: {{ view_url }}\n\n"
+            "Questions? https://acme.example/help")
+    _, text, html = rendering.render("x", body, {
+        "recipient": {"name": "URGENT verify at https://evil.example/login"}, "sender": {"name": "Bob"},
+        "view_url": "https://portico.example/portal/acme/shared/T"})
+    assert "https://evil.example/login" in text and 'href="https://evil.example' not in html
+    assert '<a href="https://portico.example/portal/acme/shared/T">' in html
+    assert '<a href="https://acme.example/help">' in html
+
+
+def test_the_forwarded_email_says_who_forwarded_it():
+    _, text, _ = rendering.render(DEFAULTS["document_forwarded"]["subject"], DEFAULTS["document_forwarded"]["body"],
+                                  sample("document_forwarded"))
+    sender = sample("document_forwarded")["sender"]
+    assert f"{sender['name']} ({sender['email']}, " in text

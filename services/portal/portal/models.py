@@ -29,6 +29,8 @@ class PortalPreferences(Base):
     banner_message: Mapped[str] = mapped_column(Text, default="")
     notify_staff_on_activity: Mapped[bool] = mapped_column(Boolean, default=True)
     allow_forwarding: Mapped[bool] = mapped_column(Boolean, default=False)
+    # when forwarding was last switched on: share links made before it were ended by switching off
+    forwarding_enabled_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
     notify_customer_on_comment: Mapped[bool] = mapped_column(Boolean, default=True)
     reviews_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     show_projects: Mapped[bool] = mapped_column(Boolean, default=False)

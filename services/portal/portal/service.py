@@ -68,6 +68,8 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
             prefs.portal_name = wanted
         if "banner_message" in data:
             prefs.banner_message = data.pop("banner_message") or ""
+        if data.get("allow_forwarding") and not prefs.allow_forwarding:
+            prefs.forwarding_enabled_at = utcnow()  # links forwarded before switching off stay ended
         for flag in FLAGS:
             if flag in data:
                 setattr(prefs, flag, data[flag])
@@ -106,7 +108,9 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         if access is None:
             access = PortalAccess(customer_id=customer["id"], org_id=org_id, customer_name=customer["display_name"])
             self.db.add(access)
-        access.enabled, access.enabled_at, access.disabled_at = True, utcnow(), None
+        if not access.enabled:  # "enabled since": share links from before a disable stay ended
+            access.enabled_at = utcnow()
+        access.enabled, access.disabled_at = True, None
         access.customer_name = customer["display_name"]
         access.customer_language = customer.get("language")
         invited, skipped = self._invite(prefs, access, recipients["contacts"], actor,
@@ -200,6 +204,20 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         prefs = self._portal(portal_name)
         return {"name": prefs.portal_name, "organization_name": prefs.organization_name,
                 "url": portal_url(prefs.portal_name), "branding": branding(prefs)}
+
+    @rpc
+    def share_link_state(self, org_id, customer_id):
+        """What billing checks before showing a forwarded document: the organization's portal name
+        today, and since when forwarding and this customer's portal have been on (None: off)."""
+        prefs = self.db.get(PortalPreferences, str(org_id))
+        if prefs is None:
+            raise NotFound(message="Portal not found.")
+        access = self.db.get(PortalAccess, str(customer_id))
+        enabled = access is not None and access.org_id == prefs.org_id and access.enabled
+        return {"portal_name": prefs.portal_name, "portal_url": portal_url(prefs.portal_name),
+                "forwarding": prefs.allow_forwarding,
+                "forwarding_since": iso(prefs.forwarding_enabled_at) if prefs.allow_forwarding else None,
+                "customer_enabled": enabled, "customer_enabled_since": iso(access.enabled_at) if enabled else None}
 
     @rpc
     def get_invitation(self, portal_name, token):
