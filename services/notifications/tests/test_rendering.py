@@ -117,3 +117,38 @@ def test_the_forwarded_email_says_who_forwarded_it():
                                   sample("document_forwarded"))
     sender = sample("document_forwarded")["sender"]
     assert f"{sender['name']} ({sender['email']}, " in text
+
+
+def _peak_memory_of(fn):
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        fn()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.parametrize("source", [
+    # finding 6: the probe's preview took a worker from 141 MB to 399 MB before being refused
+    "{{ (customer.name|replace('', '" + "x" * 1500 + "'))|replace('', '" + "y" * 18000 + "') }}",
+    "{{ customer.name|replace('', '" + "y" * 18000 + "') }}",
+    # many filters each under the cap, together far over what one email may make
+    "{{ (customer.name|replace('', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'))|replace('x', 'yyyyyyyyyy') }}" * 200,
+    "{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}",
+])
+def test_a_template_that_would_make_huge_text_is_refused_while_it_renders(source):
+    context = sample("invoice_sent")
+
+    def attempt():
+        with pytest.raises(rendering.TemplateProblem):
+            rendering.check("s", source, context)
+    assert _peak_memory_of(attempt) < 20 * 1024 * 1024
+
+
+def test_rendering_stops_at_its_time_limit(monkeypatch):
+    monkeypatch.setattr(rendering, "MAX_RENDER_SECONDS", 0.0)
+    with pytest.raises(rendering.TemplateProblem) as err:
+        rendering.check("s", "{{ customer.name|upper }}", sample("invoice_sent"))
+    assert "too long" in err.value.message
