@@ -12,10 +12,11 @@ from werkzeug.exceptions import HTTPException
 from portico_kit.errors import ServiceError
 
 log = logging.getLogger(__name__)
-API_PATH = re.compile(r"^/(api/|portal/[^/]+/api/)")
+API_PATH = re.compile(r"^/(api|portal/[^/]+/api)(/|$)")
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "payload_too_large",
-         415: "unsupported_media_type", 422: "validation_failed", 429: "rate_limited",
+         414: "uri_too_long", 415: "unsupported_media_type", 422: "validation_failed", 429: "rate_limited",
+         431: "headers_too_large",
          500: "internal_error", 503: "service_unavailable", 504: "service_timeout"}
 
 

@@ -57,9 +57,20 @@ def text(max_length=255, required=False, allow_blank=True, validate_also=None, *
     return TrimmedString(required=required, validate=validators, **kwargs)
 
 
+# NUL and the other control characters (tab, newline and carriage return are text), and lone
+# surrogates, which no database or mail header takes and no person types.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def refuse_control_characters(value):
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise ValidationError("Must not contain control characters.")
+
+
 class TrimmedString(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)
+        refuse_control_characters(result)
         return result.strip() if isinstance(result, str) else result
 
 
@@ -69,6 +80,7 @@ class EmailField(fields.Email):
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
+        refuse_control_characters(value)
         if isinstance(value, str):
             value = value.strip()
         result = super()._deserialize(value, attr, data, **kwargs)
