@@ -5,6 +5,7 @@ from portico_kit.errors import ServiceError
 
 from ..auth import STAFF_KEY, safe_next, staff_page
 from ..calls import call, settings
+from ..client_address import client_address
 from .forms import checkbox, field_errors, optional
 
 bp = Blueprint("staff", __name__, url_prefix="/app")
@@ -51,7 +52,7 @@ def login():
         form = request.form
         try:
             result = call("accounts", "login", {"email": form.get("email", ""),
-                                                "password": form.get("password", "")})
+                                                "password": form.get("password", "")}, client_address())
         except ServiceError as exc:
             if exc.status >= 500:
                 raise

@@ -114,12 +114,15 @@ class LoginFailure(Base):
     """Attempts per portal and email, for 429s: failed sign-ins (kind "login") and password-reset
     requests (kind "reset"). See portico_kit.throttle."""
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_portal_login_failures", "org_id", "email", "failed_at"),)
+    __table_args__ = (Index("ix_portal_login_failures", "org_id", "email", "failed_at"),
+                      Index("ix_portal_login_failures_client", "client", "failed_at"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(10), default="login", server_default="login")
     org_id: Mapped[str] = mapped_column(String(36))
     email: Mapped[str] = mapped_column(String(254))
+    # the address the attempt came from ("" unknown): per-address limits, see portico_kit.throttle
+    client: Mapped[str] = mapped_column(String(45), default="", server_default="")
     failed_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

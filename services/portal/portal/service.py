@@ -14,7 +14,7 @@ from portico_kit.l10n import language_or_none, pick_language
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.rpc import TimedRpcProxy
 from portico_kit.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
-from portico_kit.throttle import Throttle
+from portico_kit.throttle import SignInThrottle, client_key
 from portico_kit.timeutil import aware, iso, utcnow
 from portico_kit.validation import load
 
@@ -33,8 +33,7 @@ INVITATION_TTL = timedelta(days=config.env_float(
     "INVITATION_TTL_DAYS", config.env_float("PORTAL_INVITATION_TTL_DAYS", 7)))
 SESSION_TTL = timedelta(hours=config.env_float("PORTAL_SESSION_TTL_HOURS", 24 * 14))
 MAX_FAILURES = config.env_int("LOGIN_MAX_FAILURES", 10)
-LOGIN_THROTTLE = Throttle(LoginFailure, "login", MAX_FAILURES, 15,
-                          "Too many failed sign-ins; try again in 15 minutes.")
+LOGIN_THROTTLE = SignInThrottle(LoginFailure, MAX_FAILURES, config.env_int("LOGIN_MAX_FAILURES_PER_CLIENT", 30), 15)
 
 
 class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, ActivityLog, ContactAccess,
@@ -249,21 +248,23 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         return {"token": session_token}
 
     @rpc
-    def login(self, portal_name, data):
+    def login(self, portal_name, data, client=None):
+        """`client`: the address the request came from (the gateway's), for per-address limits."""
         prefs = self._portal(portal_name)
         data = load(LoginSchema(), data)
         email = data["email"].strip().lower()
-        LOGIN_THROTTLE.check(self.db, org_id=prefs.org_id, email=email)
+        client = client_key(client)
+        LOGIN_THROTTLE.check(self.db, client, org_id=prefs.org_id, email=email)
         contact = self.db.scalar(select(PortalContact).where(PortalContact.org_id == prefs.org_id,
                                                              PortalContact.email == email))
         if not verify_password(contact.password_hash if contact else None, data["password"]):
-            LOGIN_THROTTLE.record(self.db, org_id=prefs.org_id, email=email)
+            LOGIN_THROTTLE.record(self.db, client, org_id=prefs.org_id, email=email)
             self.db.commit()
             raise Unauthorized(code="invalid_credentials", message="Email or password is wrong.")
         access = self.db.get(PortalAccess, contact.customer_id)
         if access is None or not access.enabled or contact.disabled_at is not None:
             raise Forbidden(code="portal_disabled", message=DISABLED_MESSAGE)
-        LOGIN_THROTTLE.clear(self.db, org_id=prefs.org_id, email=email)
+        LOGIN_THROTTLE.clear(self.db, client, org_id=prefs.org_id, email=email)
         contact.last_login_at = utcnow()
         session_token = self._new_session(contact)
         self.events(events.PORTAL_SIGNED_IN, {"contact": {"id": contact.contact_id, "email": contact.email,
