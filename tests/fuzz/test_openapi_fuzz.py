@@ -6,7 +6,7 @@ status. Bounded by FUZZ_EXAMPLES (per operation and mode, 5 by default): a few m
 import os
 
 import requests
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -19,6 +19,7 @@ SKIP = {("POST", "/api/v1/logout"), ("POST", "/portal/{portal_name}/api/v1/logou
 def fuzz(operation, mode, base_url, headers, path_parameters, session, failures):
     @given(operation.as_strategy(generation_mode=mode, path_parameters=path_parameters or None))
     @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              phases=[Phase.explicit, Phase.generate],  # report the failing request; no time on shrinking
               suppress_health_check=list(HealthCheck))
     def run(case):
         try:
