@@ -1,0 +1,9 @@
+"""Every menu entry names a page the app has: a renamed or missing view fails here, not by vanishing."""
+from gateway.web import navigation
+
+
+def test_every_menu_entry_is_a_registered_page(app):
+    entries = ([endpoint for _, endpoint in navigation.STAFF_NAV + navigation.SETTINGS_NAV]
+               + [endpoint for _, endpoint, _ in navigation.PORTAL_NAV])
+    missing = [endpoint for endpoint in entries if endpoint not in app.view_functions]
+    assert missing == []
