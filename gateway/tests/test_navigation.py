@@ -7,3 +7,12 @@ def test_every_menu_entry_is_a_registered_page(app):
                + [endpoint for _, endpoint, _ in navigation.PORTAL_NAV])
     missing = [endpoint for endpoint in entries if endpoint not in app.view_functions]
     assert missing == []
+
+
+def test_pages_have_an_icon(client):
+    page = client.get("/app/login")
+    assert b'rel="icon"' in page.data and b"/static/favicon.svg" in page.data
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon.headers["Location"].endswith("/static/favicon.svg")
+    svg = client.get("/static/favicon.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
