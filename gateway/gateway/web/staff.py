@@ -7,6 +7,7 @@ from portico_kit.i18n import N_
 
 from ..auth import STAFF_KEY, safe_next, staff_page
 from ..calls import call, settings
+from ..client_address import client_address
 from .forms import checkbox, field_errors, optional
 
 bp = Blueprint("staff", __name__, url_prefix="/app")
@@ -15,7 +16,8 @@ PREFERENCE_FLAGS = (
     ("notify_staff_on_activity", N_("Email me on every portal activity"),
      N_("When a customer accepts or declines a quote, comments, pays, changes their details or leaves a review.")),
     ("allow_forwarding", N_("Allow customers to forward documents"),
-     N_("The person they forward to is added as a contact person of that customer.")),
+     N_("The person they forward to is added as a contact person of that customer, never invited to the portal "
+        "unless you choose them.")),
     ("notify_customer_on_comment", N_("Email customers when I comment"), N_("On an invoice or a quote.")),
     ("reviews_enabled", N_("Enable customer review for my services"), N_("Customers can rate you from 1 to 5.")),
     ("show_projects", N_("Allow customers to view projects and timesheets"),
@@ -53,7 +55,7 @@ def login():
         form = request.form
         try:
             result = call("accounts", "login", {"email": form.get("email", ""),
-                                                "password": form.get("password", "")})
+                                                "password": form.get("password", "")}, client_address())
         except ServiceError as exc:
             if exc.status >= 500:
                 raise

@@ -81,6 +81,7 @@ KINDS = {k.name: k for k in [
          ORGANIZATION + CUSTOMER + DOCUMENT + [
              ("recipient.name", N_("The person it was forwarded to")),
              ("sender.name", N_("The contact person who forwarded it")),
+             ("sender.email", N_("Their email address")),
              ("view_url", N_("Read-only link to this one document (required)")),
              ("expires_on", N_("When that link expires"))],
          required=("view_url",)),

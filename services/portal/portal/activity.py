@@ -4,18 +4,17 @@ docs/events.md (one entry per event), and the last sign-in of each contact.
 Mixed into PortalService. Only the customer's own actions are logged: a quote staff marked as
 accepted, a payment staff recorded, or a staff edit of the customer is not portal activity.
 """
-from datetime import date, datetime
+from datetime import datetime
 
 from nameko.rpc import rpc
 from sqlalchemy import nulls_last, select
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit.actors import require_staff
-from portico_kit.changes import field_label
 from portico_kit.errors import Invalid
 from portico_kit.messaging import first_delivery, on_event
 from portico_kit.pagination import paginate
-from portico_kit.timeutil import iso, local_days_to_utc, utcnow
+from portico_kit.timeutil import iso, local_days_to_utc, parse_day, utcnow
 
 from .models import ActivityEntry, PortalAccess, PortalContact, ProcessedEvent
 from .schemas import contact_status
@@ -52,7 +51,7 @@ def _details(kind, data):
         return {"amount": quote.get("total"), "currency": quote.get("currency")}
     if kind == "customer_updated":
         changes = data.get("changes") or {}  # the keys for programs, the labels for people
-        return {"fields": sorted(changes), "field_labels": [field_label(name, changes[name]) for name in sorted(changes)]}
+        return {"fields": sorted(changes), "field_labels": [_label(name, changes[name]) for name in sorted(changes)]}
     if kind == "document_forwarded":
         recipient = data.get("recipient") or {}
         return {"recipient": {"name": recipient.get("name"), "email": recipient.get("email")}}
@@ -62,6 +61,11 @@ def _details(kind, data):
         review = data.get("review") or {}
         return {"rating": review.get("rating"), "comment": (review.get("comment") or "")[:2000]}
     return None
+
+
+def _label(name, change):
+    """customers names each changed field for people (docs/events.md); an older event only by its key."""
+    return str((change or {}).get("label") or name) if isinstance(change, dict) else str(name)
 
 
 def summary(entry):
@@ -107,11 +111,9 @@ def _period(actor, date_from, date_to):
         if value in (None, ""):
             bounds.append(None)
             continue
-        try:
-            bounds.append(date.fromisoformat(str(value)))
-        except ValueError:
-            bounds.append(None)
-            fields[name] = "Use a date like 2026-12-31."
+        bounds.append(parse_day(value))
+        if bounds[-1] is None:
+            fields[name] = "Use a date like 2026-12-31 (from 1900-01-01 to 2999-12-31)."
     if not fields and bounds[0] and bounds[1] and bounds[0] > bounds[1]:
         fields["from"] = "The period starts after it ends."
     if fields:
