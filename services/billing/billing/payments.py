@@ -16,13 +16,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import eventlet
-from nameko.rpc import rpc
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit.actors import public, require_customer, require_staff
 from portico_kit.errors import Conflict, Invalid, NotFound, PaymentRequired, ServiceError
 from portico_kit.pagination import paginate
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import aware, utcnow
 from portico_kit.validation import load
 

@@ -3,11 +3,11 @@ link that never signs anyone in."""
 import secrets
 from datetime import timedelta
 
-from nameko.rpc import rpc
 from sqlalchemy import select
 
 from portico_kit.actors import public, require_customer, system_actor
 from portico_kit.errors import Forbidden, Gone, NotFound
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import aware, iso, utcnow
 from portico_kit.validation import load
 

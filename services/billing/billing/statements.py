@@ -3,12 +3,12 @@
 the end (ledger.py does the arithmetic). Staff can email it (`statement_sent`)."""
 from datetime import date
 
-from nameko.rpc import rpc
 from sqlalchemy import select
 
 from portico_kit.actors import public, require_staff
 from portico_kit.errors import Invalid
 from portico_kit.money import CURRENCIES
+from portico_kit.rpc import rpc
 
 from . import events, ledger
 from .documents import viewer

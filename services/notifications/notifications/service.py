@@ -1,4 +1,3 @@
-from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import select
 
@@ -9,7 +8,7 @@ from portico_kit.errors import Conflict, Invalid, NotFound
 from portico_kit.health import HealthMixin
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.pagination import paginate
-from portico_kit.rpc import TimedRpcProxy
+from portico_kit.rpc import TimedRpcProxy, rpc
 from portico_kit.timeutil import utcnow
 
 from . import delivery

@@ -7,7 +7,6 @@ accepted, a payment staff recorded, or a staff edit of the customer is not porta
 import zoneinfo
 from datetime import date, datetime, time, timedelta, timezone
 
-from nameko.rpc import rpc
 from sqlalchemy import nulls_last, select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +15,7 @@ from portico_kit.changes import field_label
 from portico_kit.errors import Invalid
 from portico_kit.messaging import first_delivery, on_event
 from portico_kit.pagination import paginate
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import iso, utcnow
 
 from .models import ActivityEntry, PortalAccess, PortalContact, ProcessedEvent
