@@ -38,6 +38,9 @@ class FakeLookup:
     def customer(self, org_id, customer_id):
         return self.the_customer
 
+    def branding(self, org_id):
+        return {"attach_pdf_to_emails": False}
+
 
 def plan(event_type, data, lookup, actor=None):
     return contexts.plan(make_envelope(event_type, data, actor=actor, org_id="o1"), lookup)
