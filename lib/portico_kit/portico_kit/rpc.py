@@ -12,12 +12,30 @@ import logging
 import eventlet
 from nameko import rpc as nameko_rpc
 from nameko.exceptions import UnknownService
+from nameko.messaging import QueueConsumer
 from nameko.rpc import RpcProxy, ServiceProxy
 
 from . import config
 from .errors import ServiceTimeout, ServiceUnavailable
 
 log = logging.getLogger(__name__)
+
+
+def _settle_quietly(settle):
+    """nameko acks and requeues only if the connection looks alive, and ignores amqp's
+    ConnectionError, but not the socket's own (ConnectionResetError in a broker restart), which
+    then kills the container. Unacknowledged, the broker delivers the message again."""
+    def settle_message(queue_consumer, message):
+        try:
+            settle(queue_consumer, message)
+        except OSError as exc:
+            log.warning("message not settled, the broker connection is gone (%s)", exc)
+    return settle_message
+
+
+# every QueueConsumer of the process: RPC requests, replies to our own calls, events
+QueueConsumer.ack_message = _settle_quietly(QueueConsumer.ack_message)
+QueueConsumer.requeue_message = _settle_quietly(QueueConsumer.requeue_message)
 
 
 class Rpc(nameko_rpc.Rpc):
