@@ -11,7 +11,7 @@ from billing.service import BillingService
 from . import fakes
 
 EVENT_TYPES = ("invoice_sent", "invoice_voided", "quote_sent", "quote_accepted", "quote_declined", "invoice_viewed",
-               "quote_viewed", "statement_sent",
+               "quote_viewed", "statement_sent", "payment_refunded",
                "comment_added", "payment_recorded", "document_forwarded")
 RECEIVED = []
 

@@ -126,6 +126,38 @@ DEFAULTS = {
             "{{ organization.name }}"
         ),
     },
+    "payment_receipt": {
+        "subject": "Receipt for your payment of {{ payment.amount }} to {{ organization.name }}",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "Thank you: {{ organization.name }} received your payment of {{ payment.amount }} on "
+            "{{ payment.date }} for invoice {{ document.number }} ({{ payment.mode }}"
+            "{% if payment.reference %}, {{ payment.reference }}{% endif %}).\n\n"
+            "{% if document.status == 'paid' %}\n"
+            "The invoice is now paid in full.\n"
+            "{% else %}\n"
+            "Still to pay on this invoice: {{ document.balance }}.\n"
+            "{% endif %}\n\n"
+            "{% if portal_enabled %}\n"
+            "Your payments and their receipts are in your customer portal:\n{{ payment.url }}\n"
+            "{% endif %}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "payment_refunded": {
+        "subject": "{{ organization.name }} refunded {{ refund.amount }}",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "{{ organization.name }} refunded {{ refund.amount }} of your payment of {{ payment.amount }} "
+            "for invoice {{ document.number }} on {{ refund.date }}."
+            "{% if refund.reason %} Reason: {{ refund.reason }}{% endif %}\n\n"
+            "It goes back the way you paid; a card refund can take a few days to show.\n\n"
+            "{% if portal_enabled %}\n"
+            "See the invoice in your customer portal:\n{{ document.url }}\n"
+            "{% endif %}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
     "staff_password_reset": {
         "subject": "Reset your Portico password",
         "body": (

@@ -72,6 +72,10 @@ class EventHandlers:
     def on_billing_payment_recorded(self, event):
         self._receive(event, "on_billing_payment_recorded")
 
+    @on_event("billing", "payment_refunded")
+    def on_billing_payment_refunded(self, event):
+        self._receive(event, "on_billing_payment_refunded")
+
     @on_event("customers", "customer_updated")
     def on_customers_customer_updated(self, event):
         self._receive(event, "on_customers_customer_updated")  # only the customer's own edits email
