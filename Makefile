@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-PACKAGES := lib/portico_kit $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml)) gateway
+PACKAGES := lib/portico_kit[testing] $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml)) gateway
 PYPROJECTS := $(wildcard lib/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
 
 LOCALES := lib/portico_kit/portico_kit/locales

@@ -223,7 +223,7 @@ def test_edit_void_delete_convert_and_a_declined_quote(stack, api, mail, new_org
     expect(quill.get_by_text("Quote declined.")).to_be_visible()
     expect(quill.get_by_text("Over our budget")).to_be_visible()
     expect(quill.get_by_role("button", name="Accept quote")).to_have_count(0)
-    quill.get_by_role("link", name="Print or save as PDF").click()
+    quill.get_by_role("link", name="Print view").click()
     expect(quill.get_by_role("heading", name="Quote", exact=True)).to_be_visible()
     expect(quill.get_by_text("$800.00").first).to_be_visible()
 

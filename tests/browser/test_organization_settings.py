@@ -46,4 +46,4 @@ def test_the_business_address_reaches_the_portal_print_view(stack, api, mail, ne
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{stack.url}/portal/{portal_name}/invoices/{invoice['id']}/print")
     expect(page.get_by_text("Hauptstraße 5")).to_be_visible()
-    expect(page.get_by_text("+49 30 123 456")).to_be_visible()
+    expect(page.get_by_text("+49 30 123 456", exact=True)).to_be_visible()

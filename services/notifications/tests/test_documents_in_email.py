@@ -72,6 +72,6 @@ def test_pdf_attached_when_branding_says_so_and_statement_always(system, org, di
     handled(system, dispatch_event("billing", "statement_sent", statement, org_id=org.id), emails=1)
     message = system.mail.wait_for("bob@bikes.test", count=4)[-1]
     assert message["Subject"] == f"Your statement of account from {org.name}"
-    assert "EUR 1,250.00" in body_text(message) and "30 November 2026" in body_text(message)
+    assert "€1,250.00" in body_text(message) and "November 30, 2026" in body_text(message)
     assert pdfs(message) == [(f"statement-{customer['id']}.pdf", b"%PDF-1.7 statement")]
     assert ASKED[-1][3] == {"from": "2026-11-01", "to": "2026-11-30", "currency": "EUR"}

@@ -4,8 +4,7 @@ docs/events.md (one entry per event), and the last sign-in of each contact.
 Mixed into PortalService. Only the customer's own actions are logged: a quote staff marked as
 accepted, a payment staff recorded, or a staff edit of the customer is not portal activity.
 """
-import zoneinfo
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 
 from nameko.rpc import rpc
 from sqlalchemy import nulls_last, select
@@ -16,7 +15,7 @@ from portico_kit.changes import field_label
 from portico_kit.errors import Invalid
 from portico_kit.messaging import first_delivery, on_event
 from portico_kit.pagination import paginate
-from portico_kit.timeutil import iso, utcnow
+from portico_kit.timeutil import iso, local_days_to_utc, utcnow
 
 from .models import ActivityEntry, PortalAccess, PortalContact, ProcessedEvent
 from .schemas import contact_status
@@ -117,14 +116,7 @@ def _period(actor, date_from, date_to):
         fields["from"] = "The period starts after it ends."
     if fields:
         raise Invalid(code="invalid_period", message="The period is not valid.", fields=fields)
-    try:
-        zone = zoneinfo.ZoneInfo(actor.get("org_timezone") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = timezone.utc
-    start = datetime.combine(bounds[0], time.min, zone).astimezone(timezone.utc) if bounds[0] else None
-    end = (datetime.combine(bounds[1] + timedelta(days=1), time.min, zone).astimezone(timezone.utc)
-           if bounds[1] else None)
-    return start, end
+    return local_days_to_utc(bounds[0], bounds[1], actor.get("org_timezone"))
 
 
 def _at(envelope):
