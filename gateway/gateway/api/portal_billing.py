@@ -96,6 +96,30 @@ def payment_intent(portal_name, intent_id):
     return jsonify(call("billing", "refresh_payment_intent", g.actor, intent_id))
 
 
+@bp.get("/payment-methods")
+@portal_api
+def list_payment_methods(portal_name):
+    return jsonify(call("billing", "list_payment_methods", g.actor))
+
+
+@bp.delete("/payment-methods/<method_id>")
+@portal_api
+def delete_payment_method(portal_name, method_id):
+    return jsonify(call("billing", "delete_payment_method", g.actor, method_id))
+
+
+@bp.get("/autopay")
+@portal_api
+def get_autopay(portal_name):
+    return jsonify(call("billing", "get_autopay", g.actor))
+
+
+@bp.put("/autopay")
+@portal_api
+def set_autopay(portal_name):
+    return jsonify(call("billing", "set_autopay", g.actor, json_body()))
+
+
 @bp.post("/quotes/<quote_id>/accept")
 @portal_api
 def accept_quote(portal_name, quote_id):

@@ -115,6 +115,7 @@ EMAIL_KINDS = [("portal_invitation", "Portal invitation"), ("password_reset", "P
                ("comment_notification", "Comment to customer"), ("portal_activity", "Portal activity"),
                ("document_forwarded", "Forwarded document"), ("review_request", "Review request"),
                ("payment_receipt", "Payment receipt"), ("payment_refunded", "Refund"),
+               ("autopay_failed", "Autopay failed"), ("card_expiring", "Card expiring"),
                ("staff_password_reset", "Staff password reset")]
 
 

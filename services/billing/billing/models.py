@@ -194,6 +194,7 @@ class SavedCard(Base):
     exp_month: Mapped[int] = mapped_column(Integer)
     exp_year: Mapped[int] = mapped_column(Integer)
     expiry_reminded: Mapped[str | None] = mapped_column(String(7))  # "YYYY-MM" the reminder went out
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # the organization's, for "this month"
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -163,6 +163,9 @@ class OnlinePaymentsMixin:
         self.db.rollback()
         stripe_customer = self._stripe_customer(actor, name=invoice.customer_name)
         method = self._usable_method(org_id, customer_id, method_id, stripe_customer)
+        if data.get("save_card") and method["customer"] is None:  # kept on their Stripe Customer, for autopay
+            self._stripe().attach(method["id"], stripe_customer)
+            method = dict(method, customer=stripe_customer)
 
         attempt = PaymentAttempt(org_id=org_id, customer_id=customer_id, key=idempotency_key, fingerprint=print_,
                                  invoice_id=invoice_ref, amount=amount, currency=currency, status="pending",
@@ -286,16 +289,17 @@ class OnlinePaymentsMixin:
         attempt.status, attempt.payment_id, attempt.charge_id = "succeeded", payment.id, intent.id
         attempt.error_status = attempt.error_code = attempt.error_message = None
         if attempt.save_card and method:
-            self._remember_card(attempt.org_id, attempt.customer_id, method)
+            self._remember_card(attempt.org_id, attempt.customer_id, method, attempt.timezone)
         self.events(events.PAYMENT_RECORDED, events.payment_payload(payment, invoice, day),
                     actor={"kind": "customer", "org_id": attempt.org_id, "customer_id": attempt.customer_id})
         return None
 
-    def _remember_card(self, org_id, customer_id, method):
+    def _remember_card(self, org_id, customer_id, method, zone_name="UTC"):
         """Keep brand, last four and expiry of a card the customer asked to save (see saved_cards.py)."""
         if self.db.get(SavedCard, method["id"]) is None:
             self.db.add(SavedCard(id=method["id"], org_id=org_id, customer_id=customer_id, brand=method["brand"],
-                                  last4=method["last4"], exp_month=method["exp_month"], exp_year=method["exp_year"]))
+                                  last4=method["last4"], exp_month=method["exp_month"], exp_year=method["exp_year"],
+                                  timezone=zone_name or "UTC"))
 
     # -- webhooks --------------------------------------------------------------------------------
 

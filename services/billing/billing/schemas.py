@@ -126,6 +126,11 @@ class PaymentIntentSchema(StrictSchema):
     save_card = StrictBoolean(allow_none=True)
 
 
+class AutopaySchema(StrictSchema):
+    enabled = StrictBoolean(required=True)
+    payment_method_id = text(100, allow_none=True)
+
+
 class RefundSchema(StrictSchema):
     amount = money_field(positive=True, allow_none=True)  # absent: all that is left of the payment
     reason = text(500, allow_none=True)

@@ -18,6 +18,7 @@ from .processor import PaymentGateway
 from .projects import ProjectsMixin
 from .quotes import QuotesMixin
 from .refunds import RefundsMixin
+from .saved_cards import SavedCardsMixin
 from .sharing import SharingMixin
 from .statements import StatementsMixin
 from .summary import SummaryMixin
@@ -25,7 +26,7 @@ from .views import DocumentViews
 
 
 class BillingService(HealthMixin, OutboxRelayMixin, RefundsMixin, DocumentAccess, InvoicesMixin, QuotesMixin,
-                     PaymentsMixin, OnlinePaymentsMixin, CommentsMixin, SharingMixin, ProjectsMixin, SummaryMixin, DocumentViews,
+                     PaymentsMixin, OnlinePaymentsMixin, SavedCardsMixin, CommentsMixin, SharingMixin, ProjectsMixin, SummaryMixin, DocumentViews,
                      StatementsMixin):
     name = "billing"
 

@@ -271,3 +271,80 @@ def test_refunds_through_stripe_grow_the_balance_back_and_never_exceed_the_payme
     statement = system.billing.get_statement(system.staff, "cust-1", "2000-01-01", None, "EUR")
     assert [line["kind"] for line in statement["lines"]].count("refund") == 3
     assert statement["refunded"] == "1190.00"
+
+
+def db_session(system):
+    return Session(create_engine(system.config["DATABASE_URL"]))
+
+
+def test_saved_cards_are_listed_removed_and_never_more_than_brand_last4_and_expiry(system):
+    invoice = new_invoice(system)
+    kept = card(system)
+    system.billing.create_payment_intent(system.me, invoice["id"], {
+        "amount": "10.00", "payment_method_id": kept, "save_card": True}, key())
+    system.billing.create_payment_intent(system.me, invoice["id"], {
+        "amount": "10.00", "payment_method_id": card(system, "5555555555554444")}, key())  # not saved
+    [saved] = system.billing.list_payment_methods(system.me)["items"]
+    assert saved == {"id": kept, "brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2030}
+    assert system.billing.list_payment_methods(system.neighbour)["items"] == []
+    # a saved card pays the same way, by its id
+    again = system.billing.create_payment_intent(system.me, invoice["id"], {"amount": "10.00", "payment_method_id": kept},
+                                                 key())
+    assert again["status"] == "succeeded"
+    assert system.billing.set_autopay(system.me, {"enabled": True, "payment_method_id": kept})["enabled"] is True
+    profile = system.billing.customer_payment_profile(system.staff, "cust-1")
+    assert profile["autopay"]["enabled"] is True and profile["autopay"]["card"]["last4"] == "4242"
+    assert "4242424242424242" not in json.dumps(profile)
+    with pytest.raises(NotFound):
+        system.billing.delete_payment_method(system.neighbour, kept)
+    assert system.billing.delete_payment_method(system.me, kept) == {"deleted": True}
+    assert system.billing.list_payment_methods(system.me)["items"] == []
+    assert system.billing.get_autopay(system.me)["enabled"] is False  # its card is gone
+    with pytest.raises(Invalid) as err:
+        system.billing.set_autopay(system.me, {"enabled": True, "payment_method_id": kept})
+    assert err.value.code == "payment_method_required"
+
+
+def test_autopay_charges_on_the_due_date_of_the_organizations_day_once(system):
+    from datetime import datetime, timedelta, timezone as tz
+    from zoneinfo import ZoneInfo
+    zone = "Pacific/Kiritimati"  # UTC+14: its today is often the server's tomorrow
+    their_today = datetime.now(ZoneInfo(zone)).date()
+    me = dict(system.me, org_timezone=zone)
+    kept = card(system)
+    first = new_invoice(system, lines=[{"description": "A", "quantity": "1", "rate": "20.00"}])
+    system.billing.create_payment_intent(me, first["id"], {"amount": "1.00", "payment_method_id": kept,
+                                                           "save_card": True}, key())
+    system.billing.set_autopay(me, {"enabled": True, "payment_method_id": kept})
+    due_today = new_invoice(system, lines=[{"description": "B", "quantity": "1", "rate": "50.00"}],
+                            date=str(their_today - timedelta(days=10)), due_date=str(their_today))
+    later = new_invoice(system, lines=[{"description": "C", "quantity": "1", "rate": "70.00"}],
+                        date=str(their_today), due_date=str(their_today + timedelta(days=1)))
+    assert system.billing.run_autopay() == {"charged": 1, "failed": 0}
+    assert system.billing.run_autopay() == {"charged": 0, "failed": 0}  # once per invoice and day
+    assert system.billing.get_invoice(system.staff, due_today["id"])["status"] == "paid"
+    assert system.billing.get_invoice(system.staff, later["id"])["status"] == "sent"
+    assert datetime.now(tz.utc).date() <= their_today
+
+
+def test_a_declined_autopay_leaves_the_invoice_open_and_tells_the_customer(system):
+    from datetime import date
+    from billing.models import Autopay, SavedCard
+    bad = card(system, DECLINED_AT_CONFIRM)
+    system.billing.create_setup_intent(system.me)  # makes the Stripe Customer
+    with db_session(system) as session:
+        session.add(SavedCard(id=bad, org_id="org-1", customer_id="cust-1", brand="visa", last4="0341",
+                              exp_month=date.today().month, exp_year=date.today().year, timezone="UTC"))
+        session.add(Autopay(org_id="org-1", customer_id="cust-1", enabled=True, payment_method_id=bad, timezone="UTC"))
+        session.commit()
+    invoice = new_invoice(system, date=str(date.today()), due_date=str(date.today()))
+    assert system.billing.run_autopay() == {"charged": 0, "failed": 1}
+    assert system.billing.run_autopay() == {"charged": 0, "failed": 0}
+    assert system.billing.get_invoice(system.staff, invoice["id"])["status"] == "sent"
+    [event] = events_of(system.received, "autopay_failed")
+    assert event["data"]["invoice"]["id"] == invoice["id"] and event["data"]["error"]["code"] == "card_declined"
+    # the card expires this month: one reminder
+    assert system.billing.remind_expiring_cards() == 1
+    assert system.billing.remind_expiring_cards() == 0
+    [reminder] = events_of(system.received, "card_expiring")
+    assert reminder["data"]["card"]["last4"] == "0341" and reminder["data"]["autopay"] is True

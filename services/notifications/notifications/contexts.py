@@ -242,6 +242,33 @@ def payment_refunded(envelope, lookup):
     return _on_behalf("payment_refunded", org, people, context)
 
 
+def autopay_failed(envelope, lookup):
+    data, org_id = envelope["data"], envelope["org_id"]
+    org = lookup.organization(org_id)
+    prefs = lookup.preferences(org_id, org.get("name"))
+    invoice = data.get("invoice") or {}
+    document = document_of({"invoice": invoice}, prefs.get("portal_url"))
+    people, _ = customer_recipients(lookup, org_id, data["customer"]["id"])
+    context = {"organization": organization_context(org), "customer": customer_of(data), "document": document,
+               "error": {"message": (data.get("error") or {}).get("message") or ""}}
+    return _on_behalf("autopay_failed", org, people, context)
+
+
+def card_expiring(envelope, lookup):
+    data, org_id = envelope["data"], envelope["org_id"]
+    org = lookup.organization(org_id)
+    prefs = lookup.preferences(org_id, org.get("name"))
+    card = data.get("card") or {}
+    people, _ = customer_recipients(lookup, org_id, data["customer"]["id"])
+    portal_url = prefs.get("portal_url") or ""
+    context = {"organization": organization_context(org), "customer": customer_of(data),
+               "card": {"brand": (card.get("brand") or "card").capitalize(), "last4": card.get("last4") or "",
+                        "expiry": f"{int(card.get('exp_month') or 0):02d}/{card.get('exp_year') or ''}"},
+               "autopay": bool(data.get("autopay")),
+               "payment_methods_url": f"{portal_url}/payments" if portal_url else ""}
+    return _on_behalf("card_expiring", org, people, context)
+
+
 def document_customer(data, document):
     return data["customer"]["id"]
 
@@ -394,6 +421,8 @@ PLANNERS = {
     "comment_added": comment_added,
     "payment_recorded": payment_recorded,
     "payment_refunded": payment_refunded,
+    "autopay_failed": autopay_failed,
+    "card_expiring": card_expiring,
     "customer_updated": portal_activity,
     "document_forwarded": document_forwarded,
     "review_requested": review_requested,

@@ -158,6 +158,30 @@ DEFAULTS = {
             "{{ organization.name }}"
         ),
     },
+    "autopay_failed": {
+        "subject": "Your automatic payment of invoice {{ document.number }} did not go through",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "We tried to charge your saved card for invoice {{ document.number }} ({{ document.balance }}) "
+            "today, as your autopay is set up to, but it did not go through: {{ error.message }}\n\n"
+            "The invoice is still open. You can pay it with another card here:\n{{ document.url }}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "card_expiring": {
+        "subject": "Your saved card ending in {{ card.last4 }} expires this month",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "The {{ card.brand }} card ending in {{ card.last4 }} that you saved with {{ organization.name }} "
+            "expires at the end of this month ({{ card.expiry }})."
+            "{% if autopay %} Your autopay uses it: add a new card so that your invoices keep being paid "
+            "on time.{% endif %}\n\n"
+            "{% if payment_methods_url %}\n"
+            "Add a card the next time you pay in your customer portal:\n{{ payment_methods_url }}\n"
+            "{% endif %}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
     "staff_password_reset": {
         "subject": "Reset your Portico password",
         "body": (

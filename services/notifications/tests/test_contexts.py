@@ -155,3 +155,17 @@ def test_a_refund_emails_the_customer():
     [mail] = plan("payment_refunded", data, FakeLookup(), STAFF_ACTOR)
     assert (mail.kind, mail.to_email) == ("payment_refunded", "bob@bikes.test")
     assert mail.context["refund"]["amount"] == "€40.00" and mail.context["document"]["number"] == "INV-000001"
+
+
+def test_a_failed_autopay_and_an_expiring_card_email_the_customer():
+    failed = {"invoice": {"id": "inv-1", "number": "INV-000001", "balance_due": "50.00", "currency": "EUR",
+                          "due_date": "2026-12-02"},
+              "customer": {"id": "cu-1", "display_name": "Bob's Bikes"},
+              "error": {"code": "card_declined", "message": "Your card was declined."}}
+    [mail] = plan("autopay_failed", failed, FakeLookup())
+    assert (mail.kind, mail.to_email) == ("autopay_failed", "bob@bikes.test")
+    assert mail.context["document"]["url"] == "https://portico.example/portal/acme/invoices/inv-1"
+    expiring = {"card": {"id": "pm_1", "brand": "visa", "last4": "4242", "exp_month": 3, "exp_year": 2027},
+                "customer": {"id": "cu-1", "display_name": ""}, "autopay": True}
+    [mail] = plan("card_expiring", expiring, FakeLookup())
+    assert mail.kind == "card_expiring" and mail.context["card"]["expiry"] == "03/2027"

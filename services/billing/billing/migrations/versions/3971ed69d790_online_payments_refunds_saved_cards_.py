@@ -34,6 +34,7 @@ def upgrade():
     sa.Column('exp_month', sa.Integer(), nullable=False),
     sa.Column('exp_year', sa.Integer(), nullable=False),
     sa.Column('expiry_reminded', sa.String(length=7), nullable=True),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
