@@ -11,7 +11,6 @@ from sqlalchemy import nulls_last, select
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit.actors import require_staff
-from portico_kit.changes import field_label
 from portico_kit.errors import Invalid
 from portico_kit.messaging import first_delivery, on_event
 from portico_kit.pagination import paginate
@@ -52,7 +51,7 @@ def _details(kind, data):
         return {"amount": quote.get("total"), "currency": quote.get("currency")}
     if kind == "customer_updated":
         changes = data.get("changes") or {}  # the keys for programs, the labels for people
-        return {"fields": sorted(changes), "field_labels": [field_label(name, changes[name]) for name in sorted(changes)]}
+        return {"fields": sorted(changes), "field_labels": [_label(name, changes[name]) for name in sorted(changes)]}
     if kind == "document_forwarded":
         recipient = data.get("recipient") or {}
         return {"recipient": {"name": recipient.get("name"), "email": recipient.get("email")}}
@@ -62,6 +61,11 @@ def _details(kind, data):
         review = data.get("review") or {}
         return {"rating": review.get("rating"), "comment": (review.get("comment") or "")[:2000]}
     return None
+
+
+def _label(name, change):
+    """customers names each changed field for people (docs/events.md); an older event only by its key."""
+    return str((change or {}).get("label") or name) if isinstance(change, dict) else str(name)
 
 
 def summary(entry):
