@@ -9,7 +9,7 @@ PYPROJECTS := $(wildcard lib/*/pyproject.toml services/*/pyproject.toml gateway/
 LOCALES := lib/portico_kit/portico_kit/locales
 CATALOGS := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
 
-.PHONY: dev test test-services test-system test-compose bench venv migration messages clean pdf-libs browser
+.PHONY: dev test test-services test-system test-fuzz test-compose bench venv migration messages clean pdf-libs browser
 
 $(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ browser:
 
 test-system: venv pdf-libs browser
 	$(PY) -m pytest -p no:pytest_nameko gateway/tests tests --ignore=tests/compose --ignore=tests/tracing
+
+## the fuzz level alone (it also runs in test-system): schemathesis against the OpenAPI spec on a stack of its own
+test-fuzz: venv pdf-libs
+	$(PY) -m pytest -p no:pytest_nameko tests/fuzz
 
 ## docker-compose.yml built and run with podman: images FROM a local Debian base, billing scaled to 3
 test-compose: venv

@@ -44,7 +44,9 @@ def _start_stack(tmp_path_factory, mail, backend, extra_env=None, name=None):
     stack = Stack(str(tmp_path_factory.mktemp(f"stack-{name or backend}")), rabbit.uri_for(vhost), port=port,
                   public_url=f"http://127.0.0.1:{port}", database_urls=database_urls,
                   env=dict({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "MAIL_RETRY_BASE_SECONDS": "0.5",
-                            "OUTBOX_RELAY_INTERVAL": "0.5", "GATEWAY_RPC_TIMEOUT": "10"}, **(extra_env or {})),
+                            "OUTBOX_RELAY_INTERVAL": "0.5", "GATEWAY_RPC_TIMEOUT": "10",
+                            # tests play clients at many addresses through X-Forwarded-For (sign-in limits)
+                            "TRUSTED_PROXIES": "127.0.0.1", "OPS_TOKEN": "ops-test-token"}, **(extra_env or {})),
                   gateway_workers=1, gateway_threads=8)
     try:
         stack.migrate()

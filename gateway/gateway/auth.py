@@ -4,7 +4,9 @@ The JSON API takes `Authorization: Bearer`; pages keep the same token in the sig
 cookie. Every request is checked against the owning service, so a revoked token or a disabled
 portal stops working at once.
 """
+import re
 from functools import wraps
+from urllib.parse import urlsplit
 
 import flask_babel
 from flask import g, redirect, request, session, url_for
@@ -96,7 +98,21 @@ def forget_portal_token(portal_name):
 
 
 def safe_next(target, default):
-    """Only same-site paths: never redirect a login to someone else's site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target.rstrip("?")
-    return default
+    """Only a path on this site: never redirect a sign-in to someone else's site.
+
+    Normalized the way browsers read a Location: they drop ASCII tab, LF and CR anywhere and take
+    `\\` for `/`, so `/\t/evil.example` is `//evil.example`, a link to another host. What is
+    left must parse (urllib) as a bare path: no scheme, no host, not starting with `//`.
+    """
+    if not target:
+        return default
+    cleaned = re.sub(r"[\t\n\r]", "", target).replace("\\", "/")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in cleaned):
+        return default
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return default
+    if parts.scheme or parts.netloc or not cleaned.startswith("/") or cleaned.startswith("//"):
+        return default
+    return cleaned.rstrip("?")

@@ -20,12 +20,41 @@ def json_body(allow_empty=False):
         return {}
     if not request.is_json:
         raise ApiError(400, "invalid_json", "Send a JSON body with Content-Type: application/json.")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # "[[[[..." thousands deep: the parser gives up before we can look
+        data = None
     if data is None:
         raise ApiError(400, "invalid_json", "The body is not valid JSON.")
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_body", "The body must be a JSON object.")
+    problem = _json_problem(data)
+    if problem:
+        raise ApiError(400, "invalid_json", problem)
     return data
+
+
+MAX_JSON_DEPTH = 20
+
+
+def _json_problem(value, depth=0):
+    """Why a parsed body cannot go on to a service, or None: nesting no request of ours needs, or
+    a lone surrogate (`"\ud800"`: valid JSON, but no UTF-8 text, so it could never be sent on)."""
+    if depth > MAX_JSON_DEPTH:
+        return f"The body is nested more than {MAX_JSON_DEPTH} levels deep."
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "The body contains text that is not valid Unicode (a lone surrogate)."
+        return None
+    items = value.items() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        for part in (item if isinstance(value, dict) else (item,)):
+            problem = _json_problem(part, depth + 1)
+            if problem:
+                return problem
+    return None
 
 
 def page_args():

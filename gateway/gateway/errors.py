@@ -12,10 +12,11 @@ from werkzeug.exceptions import HTTPException
 from portico_kit.errors import ServiceError
 
 log = logging.getLogger(__name__)
-API_PATH = re.compile(r"^/(api/|portal/[^/]+/api/|webhooks/)")
+API_PATH = re.compile(r"^/(api|portal/[^/]+/api|webhooks)(/|$)")
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "payload_too_large",
-         415: "unsupported_media_type", 422: "validation_failed", 429: "rate_limited",
+         414: "uri_too_long", 415: "unsupported_media_type", 422: "validation_failed", 429: "rate_limited",
+         431: "headers_too_large",
          500: "internal_error", 503: "service_unavailable", 504: "service_timeout"}
 
 
@@ -53,8 +54,9 @@ def register(app):
             response = json_error(exc.status, exc.code, exc.message, exc.fields)
             if exc.status == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="portico"'
-            return response
-        return page_error(exc.status, _title(exc.status), exc.message)
+        else:
+            response = page_error(exc.status, _title(exc.status), exc.message)
+        return _retry_after(response, exc)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -78,6 +80,18 @@ def register(app):
         if is_api_request():
             return json_error(500, "internal_error", "Something went wrong on our side; it has been logged.")
         return page_error(500, "Something went wrong", "It has been logged. Please try again shortly.")
+
+
+def _retry_after(response, exc):
+    """A rate-limited answer says when to come back (RFC 9110 Retry-After, in seconds)."""
+    seconds = getattr(exc, "retry_after", None)
+    if not seconds:
+        return response
+    if isinstance(response, tuple):
+        body, status = response
+        return body, status, {"Retry-After": str(seconds)}
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _title(status):

@@ -8,11 +8,17 @@ import tempfile
 
 from portico_kit import logs
 
+from gateway import http_errors
+
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 workers = int(os.environ.get("GATEWAY_WORKERS", "2"))
 threads = int(os.environ.get("GATEWAY_THREADS", "8"))
 graceful_timeout = 10
+# A long address reaches the app, which answers in the API's format; past gunicorn's hard maximum
+# (8190 bytes) or with headers too large, gunicorn answers, in JSON too (http_errors.py).
+limit_request_line = 8190
+http_errors.install()
 timeout = 60
 accesslog = "-" if os.environ.get("ACCESS_LOG", "1") == "1" else None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'

@@ -21,8 +21,14 @@ class Settings:
         self.secret_key = config.env("SECRET_KEY") or _dev_secret()
         self.secure_cookies = self.public_url.startswith("https://")
         self.services = SERVICES
+        # proxies whose X-Forwarded-For is believed (client_address.py); none by default
+        from .client_address import parse_networks
+        self.trusted_proxies = parse_networks(config.env("TRUSTED_PROXIES"))
+        # Bearer token /metrics and the details of /readyz need (unset: open, as in development)
+        self.ops_token = config.env("OPS_TOKEN") or None
         for key, value in overrides.items():
-            setattr(self, key, value)
+            setattr(self, key, parse_networks(value) if key == "trusted_proxies" and isinstance(value, str)
+                    else value)
         if self.secret_key == COMPOSE_DEFAULT_KEY:
             log.warning("SECRET_KEY is the docker-compose default: anyone can forge sessions. "
                         "Set SECRET_KEY (e.g. `openssl rand -hex 32`) before going live.")

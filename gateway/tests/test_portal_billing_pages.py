@@ -32,7 +32,7 @@ def features():
 def customer(client, rpc, features):
     """A client signed into the portal "acme" as Bob, with billing answers for his pages."""
     rpc.on("portal", "get_public_portal", lambda name: PUBLIC if name == "acme" else _missing())
-    rpc.on("portal", "login", lambda name, body: {"token": "ptok"})
+    rpc.on("portal", "login", lambda name, body, client: {"token": "ptok"})
     rpc.on("portal", "resolve_session", lambda name, token: portal_context(**features))
     client.post("/portal/acme/login", data={"email": "bob@bake.test", "password": "x",
                                             "csrf_token": csrf_token(client, "/portal/acme/login")})

@@ -3,6 +3,7 @@ from flask import Blueprint, g, jsonify
 
 from ..auth import staff_api
 from ..calls import bearer_token, call, json_body
+from ..client_address import client_address
 
 bp = Blueprint("api_accounts", __name__, url_prefix="/api/v1")
 
@@ -15,7 +16,7 @@ def signup():
 
 @bp.post("/login")
 def login():
-    return jsonify(call("accounts", "login", json_body()))
+    return jsonify(call("accounts", "login", json_body(), client_address()))
 
 
 @bp.post("/logout")

@@ -64,7 +64,18 @@ def _register(doc_type, names):
     def add_comment(doc_id):
         return jsonify(call("billing", "add_comment", g.actor, doc_type, doc_id, json_body())), 201
 
+    @staff_api
+    def list_share_links(doc_id):
+        return jsonify(listing(call("billing", "list_share_links", g.actor, doc_type, doc_id)["items"]))
+
+    @staff_api
+    def revoke_share_link(doc_id, link_id):
+        json_body(allow_empty=True)
+        return jsonify(call("billing", "revoke_share_link", g.actor, doc_type, doc_id, link_id))
+
     routes = [
+        ("/<doc_id>/share-links", "share_links", list_share_links, ["GET"]),
+        ("/<doc_id>/share-links/<link_id>/revoke", "revoke_share_link", revoke_share_link, ["POST"]),
         ("", "list", list_documents, ["GET"]),
         ("", "create", create_document, ["POST"]),
         ("/<doc_id>", "get", get_document, ["GET"]),

@@ -3,13 +3,14 @@ from flask import Blueprint, g, jsonify
 
 from ..auth import portal_api
 from ..calls import bearer_token, call, json_body
+from ..client_address import client_address
 
 bp = Blueprint("api_portal", __name__, url_prefix="/portal/<portal_name>/api/v1")
 
 
 @bp.post("/login")
 def login(portal_name):
-    return jsonify(call("portal", "login", portal_name, json_body()))
+    return jsonify(call("portal", "login", portal_name, json_body(), client_address()))
 
 
 @bp.post("/invitations/<token>/accept")

@@ -1,6 +1,6 @@
 """The customer's documents in the portal: sent invoices and quotes, paying, accepting, commenting,
 forwarding, payments and projects. Billing filters everything to the signed-in customer."""
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify, redirect, request, url_for
 
 from ..auth import portal_api
 from ..calls import call, json_body, page_args
@@ -166,5 +166,10 @@ def list_time_entries(portal_name, project_id):
 
 @bp.get("/shared/<token>")
 def shared_document(portal_name, token):
-    """A forwarded document, read-only, for whoever holds the link (it signs nobody in)."""
-    return jsonify(call("billing", "get_shared_document", portal_name, token))
+    """A forwarded document, read-only, for whoever holds the link (it signs nobody in). The token
+    says whose it is: under another portal's name (one renamed since), 308 to its own."""
+    shared = call("billing", "get_shared_document", portal_name, token)
+    own = shared.get("portal_name") or portal_name
+    if own.lower() != portal_name.lower():
+        return redirect(url_for("api_portal_billing.shared_document", portal_name=own, token=token), 308)
+    return jsonify(shared)

@@ -7,6 +7,7 @@ from portico_kit.i18n import N_
 
 from ..auth import forget_portal_token, portal_page, remember_portal_token, safe_next
 from ..calls import call
+from ..client_address import client_address
 from ..i18n import speak
 from .forms import field_errors
 from .panels import PORTAL_HOME_PANELS, render_panels
@@ -22,7 +23,8 @@ def login(portal_name):
         form = request.form
         try:
             result = call("portal", "login", portal_name, {"email": form.get("email", ""),
-                                                          "password": form.get("password", "")})
+                                                          "password": form.get("password", "")},
+                          client_address())
         except ServiceError as exc:
             if exc.status >= 500:
                 raise

@@ -5,6 +5,7 @@ from portico_kit.errors import ServiceError
 
 from ..auth import STAFF_KEY, safe_next, staff_page
 from ..calls import call, settings
+from ..client_address import client_address
 from .forms import checkbox, field_errors, optional
 
 bp = Blueprint("staff", __name__, url_prefix="/app")
@@ -13,7 +14,7 @@ PREFERENCE_FLAGS = (
     ("notify_staff_on_activity", "Email me on every portal activity",
      "When a customer accepts or declines a quote, comments, pays, changes their details or leaves a review."),
     ("allow_forwarding", "Allow customers to forward documents",
-     "The person they forward to is added as a contact person of that customer."),
+     "The person they forward to is added as a contact person of that customer, never invited to the portal unless you choose them."),
     ("notify_customer_on_comment", "Email customers when I comment", "On an invoice or a quote."),
     ("reviews_enabled", "Enable customer review for my services", "Customers can rate you from 1 to 5."),
     ("show_projects", "Allow customers to view projects and timesheets",
@@ -53,7 +54,7 @@ def login():
         form = request.form
         try:
             result = call("accounts", "login", {"email": form.get("email", ""),
-                                                "password": form.get("password", "")})
+                                                "password": form.get("password", "")}, client_address())
         except ServiceError as exc:
             if exc.status >= 500:
                 raise

@@ -96,13 +96,27 @@ def document_form(doc_type, document=None):
         422 if errors else 200
 
 
+def share_links_of(doc_type, document):
+    """Who this document was forwarded to; None when that list cannot be had right now (the page
+    still shows the document)."""
+    if document.get("status") == "draft":
+        return []
+    try:
+        return call("billing", "list_share_links", g.actor, doc_type, document["id"])["items"]
+    except ServiceError as exc:
+        if exc.status < 500:
+            raise
+        return None
+
+
 def document_page(doc_type, document_id, comment_errors=None, comment_text=""):
     doc = DOCS[doc_type]
     document = call("billing", f"get_{doc_type}", g.actor, document_id)
     comments = call("billing", "list_comments", g.actor, doc_type, document_id)
     status = 422 if comment_errors else 200
     return render_template("staff/billing/document.html", doc=doc, document=document, comments=comments,
-                           comment_errors=comment_errors or {}, comment_text=comment_text), status
+                           comment_errors=comment_errors or {}, comment_text=comment_text,
+                           share_links=share_links_of(doc_type, document)), status
 
 
 def document_action(doc_type, document_id, action):

@@ -14,13 +14,16 @@ class ServiceError(Exception):
     code = "bad_request"
     message = "The request could not be processed."
 
-    def __init__(self, code=None, message=None, fields=None):
+    def __init__(self, code=None, message=None, fields=None, retry_after=None):
         code = code or self.code
         message = message or self.message
         # nameko stringifies None when serializing args ("None"): always pass a dict
         fields = fields if isinstance(fields, dict) else {}
-        super().__init__(code, message, fields)
-        self.code, self.message, self.fields = code, message, fields
+        # seconds until a rate-limited call may succeed (the gateway's Retry-After); a string
+        # across the wire, like every argument nameko serializes
+        retry_after = _seconds(retry_after)
+        super().__init__(code, message, fields, "" if retry_after is None else str(retry_after))
+        self.code, self.message, self.fields, self.retry_after = code, message, fields, retry_after
 
     def __str__(self):
         return f"{self.code}: {self.message}"
@@ -30,6 +33,13 @@ class ServiceError(Exception):
         if self.fields:
             error["fields"] = self.fields
         return {"error": error}
+
+
+def _seconds(value):
+    try:
+        return max(1, int(float(value)))
+    except (TypeError, ValueError):
+        return None
 
 
 @deserialize_to_instance

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from .errors import Invalid
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000  # far past any list's end; the offset stays a 64-bit number for every database
 
 
 def page_params(page=1, per_page=50):
@@ -12,8 +13,8 @@ def page_params(page=1, per_page=50):
     except (TypeError, ValueError):
         raise Invalid(code="invalid_pagination", message="page and per_page must be whole numbers.")
     fields = {}
-    if page < 1:
-        fields["page"] = "Must be 1 or more."
+    if not 1 <= page <= MAX_PAGE:
+        fields["page"] = f"Must be between 1 and {MAX_PAGE}."
     if not 1 <= per_page <= MAX_PER_PAGE:
         fields["per_page"] = f"Must be between 1 and {MAX_PER_PAGE}."
     if fields:

@@ -2,6 +2,10 @@
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+# The days a period (a report, a statement, the activity log) may start or end on: wide enough for
+# any real question, narrow enough that a day before or after, in any time zone, is still a date.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
 
 def utcnow():
     return datetime.now(timezone.utc)
@@ -58,3 +62,15 @@ def format_moment(value, fmt="%d %b %Y, %H:%M UTC"):
 def format_day(value):
     """"2026-12-02" -> "02 Dec 2026"."""
     return format_moment(value, "%d %b %Y")
+
+
+def parse_day(value):
+    """`YYYY-MM-DD` between FIRST_DAY and LAST_DAY as a date, or None (not a date, or out of range)."""
+    text = str(value).strip()
+    if len(text) != 10:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None

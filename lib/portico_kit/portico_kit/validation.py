@@ -1,4 +1,6 @@
 """Input validation with marshmallow, failing as the API's 422 error format."""
+import re
+
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate  # noqa: F401
 
 from .errors import Invalid
@@ -55,9 +57,20 @@ def text(max_length=255, required=False, allow_blank=True, validate_also=None, *
     return TrimmedString(required=required, validate=validators, **kwargs)
 
 
+# NUL and the other control characters (tab, newline and carriage return are text), and lone
+# surrogates, which no database or mail header takes and no person types.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def refuse_control_characters(value):
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise ValidationError("Must not contain control characters.")
+
+
 class TrimmedString(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)
+        refuse_control_characters(result)
         return result.strip() if isinstance(result, str) else result
 
 
@@ -67,6 +80,7 @@ class EmailField(fields.Email):
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
+        refuse_control_characters(value)
         if isinstance(value, str):
             value = value.strip()
         result = super()._deserialize(value, attr, data, **kwargs)
@@ -80,3 +94,16 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise ValidationError("Must be true or false.")
         return value
+
+
+# Something a mail client or our own HTML part would turn into a link, or that reads as an address.
+_LINKISH = re.compile(r"(://|www\.|[/\\@<>]|[a-z0-9-]{2,}\.(?:[a-z]{2,})(?![a-z]))", re.IGNORECASE)
+
+
+def plain_name(value):
+    """A person's name as other people will read it in an email we send: plain words only.
+
+    A customer chooses the name of the person they forward a document to, and it appears in an
+    email in the business's name: a URL or an address in it would be phishing with our signature."""
+    if _LINKISH.search(value or ""):
+        raise ValidationError("A name only: no web address, email address or link.")

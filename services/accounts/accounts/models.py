@@ -83,11 +83,14 @@ class LoginFailure(Base):
     """Attempts per email, for rate limiting (429): failed sign-ins (kind "login", against password
     guessing) and password-reset requests (kind "reset", against mail bombing). See portico_kit.throttle."""
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_email_at", "email", "failed_at"),)
+    __table_args__ = (Index("ix_login_failures_email_at", "email", "failed_at"),
+                      Index("ix_login_failures_client_at", "client", "failed_at"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(10), default="login", server_default="login")
     email: Mapped[str] = mapped_column(String(254))
+    # the address the attempt came from ("" unknown): per-address limits, see portico_kit.throttle
+    client: Mapped[str] = mapped_column(String(45), default="", server_default="")
     failed_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

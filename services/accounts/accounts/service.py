@@ -12,7 +12,7 @@ from portico_kit.errors import Conflict, Invalid, NotFound, Unauthorized
 from portico_kit.health import HealthMixin
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.security import hash_password, new_token, token_hash, verify_password
-from portico_kit.throttle import Throttle
+from portico_kit.throttle import SignInThrottle, client_key
 from portico_kit.timeutil import aware, utcnow
 from portico_kit.validation import load
 
@@ -25,8 +25,7 @@ from .schemas import (LoginSchema, OrganizationSchema, ProfileSchema, SignupSche
 
 TOKEN_TTL = timedelta(hours=config.env_float("STAFF_TOKEN_TTL_HOURS", 24 * 30))
 MAX_FAILURES = config.env_int("LOGIN_MAX_FAILURES", 10)
-LOGIN_THROTTLE = Throttle(LoginFailure, "login", MAX_FAILURES, 15,
-                          "Too many failed sign-ins; try again in 15 minutes.")
+LOGIN_THROTTLE = SignInThrottle(LoginFailure, MAX_FAILURES, config.env_int("LOGIN_MAX_FAILURES_PER_CLIENT", 30), 15)
 TOUCH_EVERY = timedelta(minutes=1)  # how often last_used_at is written (not on every request)
 
 
@@ -57,16 +56,18 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets, BrandingSet
         return {"organization": {"id": org.id, "name": org.name}, "user": user_dict(user), "token": token}
 
     @rpc
-    def login(self, data):
+    def login(self, data, client=None):
+        """`client`: the address the request came from (the gateway's), for per-address limits."""
         data = load(LoginSchema(), data)
         email = data["email"].strip().lower()
-        LOGIN_THROTTLE.check(self.db, email=email)
+        client = client_key(client)
+        LOGIN_THROTTLE.check(self.db, client, email=email)
         user = self.db.scalar(select(User).where(User.email == email))
         if not verify_password(user.password_hash if user else None, data["password"]):
-            LOGIN_THROTTLE.record(self.db, email=email)
+            LOGIN_THROTTLE.record(self.db, client, email=email)
             self.db.commit()
             raise Unauthorized(code="invalid_credentials", message="Email or password is wrong.")
-        LOGIN_THROTTLE.clear(self.db, email=email)
+        LOGIN_THROTTLE.clear(self.db, client, email=email)
         user.last_login_at = utcnow()
         token = self._issue_token(user)
         self.db.commit()

@@ -284,8 +284,16 @@ class ShareLink(Base):
     recipient_email: Mapped[str] = mapped_column(String(254))
     recipient_name: Mapped[str] = mapped_column(String(200))
     contact_id: Mapped[str | None] = mapped_column(String(36))
+    # the customer's contact who forwarded it (rate limits, and "who forwarded it" for staff)
+    sender_contact_id: Mapped[str | None] = mapped_column(String(36), index=True)
     expires_at: Mapped[object] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # a revoked link answers 410: staff revoked it, or the document was voided, the customer's
+    # portal disabled, the recipient's contact deleted, forwarding turned off (`revoked_reason`)
+    revoked_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(String(30))
+    last_opened_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
+    open_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Project(Base):

@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, validate
 
 from portico_kit.schemas import currency
 from portico_kit.timeutil import iso
-from portico_kit.validation import EmailField, StrictBoolean, StrictSchema, text
+from portico_kit.validation import EmailField, StrictBoolean, StrictSchema, plain_name, text
 
 from . import money
 from .status import invoice_status, quote_status
@@ -138,7 +138,8 @@ class RefundSchema(StrictSchema):
 
 class ForwardSchema(StrictSchema):
     email = EmailField(required=True)
-    name = text(200, required=True, allow_blank=False)
+    # shown in an email sent in the business's name: short, plain text, never a link
+    name = text(100, required=True, allow_blank=False, validate_also=[plain_name])
 
 
 class ProjectSchema(StrictSchema):

@@ -1,7 +1,6 @@
 """Statements of account: a customer's invoices, payments and refunds in one currency over a period
 (days in the organization's time zone), with a running balance and the ageing of what is open at
 the end (ledger.py does the arithmetic). Staff can email it (`statement_sent`)."""
-from datetime import date
 
 from nameko.rpc import rpc
 from sqlalchemy import select
@@ -9,6 +8,7 @@ from sqlalchemy import select
 from portico_kit.actors import public, require_staff
 from portico_kit.errors import Invalid
 from portico_kit.money import CURRENCIES
+from portico_kit.timeutil import parse_day
 
 from . import events, ledger
 from .documents import viewer
@@ -25,12 +25,9 @@ def parse_period(date_from, date_to, day):
     for name, value in (("from", date_from), ("to", date_to)):
         if value in (None, ""):
             continue
-        try:
-            parsed[name] = date.fromisoformat(str(value)) if len(str(value)) == 10 else None
-        except ValueError:
-            parsed[name] = None
+        parsed[name] = parse_day(value)
         if parsed[name] is None:
-            fields[name] = "Use a date like 2026-12-31."
+            fields[name] = "Use a date like 2026-12-31 (from 1900-01-01 to 2999-12-31)."
     if fields:
         raise Invalid(code="invalid_period", message="The period is not valid.", fields=fields)
     end = parsed.get("to") or day

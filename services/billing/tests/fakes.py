@@ -7,11 +7,11 @@ from nameko.rpc import rpc
 from portico_kit.actors import org_of, require_staff
 from portico_kit.errors import NotFound
 
-STATE = {"customers": {}, "organizations": {}, "features": {}, "portals": {}, "contact_calls": []}
+STATE = {"customers": {}, "organizations": {}, "features": {}, "portals": {}, "contact_calls": [], "share_state": {}}
 
 
 def reset():
-    STATE.update(customers={}, organizations={}, features={}, portals={}, contact_calls=[])
+    STATE.update(customers={}, organizations={}, features={}, portals={}, contact_calls=[], share_state={})
 
 
 def add_customer(org_id, customer_id, display_name, currency=None, email=None):
@@ -52,6 +52,14 @@ class FakePortal:
         org_id = require_staff(actor)
         name = STATE["portals"].get(org_id, f"portal-{org_id}")
         return {"portal_name": name, "portal_url": f"http://localhost:8000/portal/{name}"}
+
+    @rpc
+    def share_link_state(self, org_id, customer_id):
+        name = STATE["portals"].get(org_id, f"portal-{org_id}")
+        state = {"portal_name": name, "portal_url": f"http://localhost:8000/portal/{name}", "forwarding": True,
+                 "forwarding_since": None, "customer_enabled": True, "customer_enabled_since": None}
+        state.update(STATE["share_state"].get(org_id, {}))
+        return state
 
     @rpc
     def get_features(self, actor):

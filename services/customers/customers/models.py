@@ -52,6 +52,9 @@ class ContactPerson(Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     language: Mapped[str | None] = mapped_column(String(5))  # their own choice (My details); None: the customer's
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "staff", or "forwarding": someone a customer forwarded one document to. Such a contact is
+    # never invited to the portal implicitly (enable / re-send for all), only when staff choose it.
+    added_by: Mapped[str] = mapped_column(String(20), default="staff", server_default="staff")
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -33,6 +33,7 @@ def contact_dict(contact):
         "id": contact.id, "customer_id": contact.customer_id, "first_name": contact.first_name,
         "last_name": contact.last_name, "email": contact.email, "phone": contact.phone,
         "language": contact.language, "is_primary": contact.is_primary, "name": contact_name(contact),
+        "added_by": contact.added_by or "staff",
     }
 
 

@@ -196,7 +196,7 @@ class CustomersService(HealthMixin, OutboxRelayMixin, DefinitionsMixin, ProfileM
         if existing is not None:
             return dict(contact_dict(existing), created=False)
         data.pop("is_primary", None)
-        contact = ContactPerson(org_id=customer.org_id, **data)
+        contact = ContactPerson(org_id=customer.org_id, added_by="forwarding", **data)
         customer.contacts.append(contact)
         if len(customer.contacts) == 1:
             self._make_primary(customer, contact)
@@ -209,6 +209,9 @@ class CustomersService(HealthMixin, OutboxRelayMixin, DefinitionsMixin, ProfileM
     @rpc
     def portal_recipients(self, actor, customer_id, contact_ids=None):
         """Contacts to invite to the portal: those with an email (optionally only `contact_ids`).
+
+        Without `contact_ids`, contacts added by forwarding are left out: reading one forwarded
+        document must never turn into an invitation to the whole portal.
 
         A customer email that no contact carries becomes the primary contact first, so every
         portal login belongs to a contact person.
@@ -227,6 +230,8 @@ class CustomersService(HealthMixin, OutboxRelayMixin, DefinitionsMixin, ProfileM
                 raise Invalid(code="unknown_contacts", message="Some contacts are not this customer's.",
                               fields={"contact_ids": f"Unknown: {', '.join(map(str, unknown))}"})
             contacts = [c for c in contacts if c.id in set(contact_ids)]
+        else:
+            contacts = [c for c in contacts if c.added_by != "forwarding"]
         return {"customer": {"id": customer.id, "display_name": customer.display_name,
                              "language": customer.language},
                 "contacts": [contact_dict(c) for c in contacts if c.email]}

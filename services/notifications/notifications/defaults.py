@@ -95,7 +95,7 @@ DEFAULTS = {
                    "{{ organization.name }} with you",
         "body": (
             "Hello {{ recipient.name }},\n\n"
-            "{{ sender.name }} ({{ customer.name }}) forwarded you {{ document.kind }} "
+            "{{ sender.name }} ({{ sender.email }}, {{ customer.name }}) forwarded you {{ document.kind }} "
             "{{ document.number }} from {{ organization.name }}, for {{ document.amount }}.\n\n"
             "View it here (read-only, until {{ expires_on }}):\n{{ view_url }}\n\n"
             "{{ organization.name }}"

@@ -79,6 +79,7 @@ KINDS = {k.name: k for k in [
          ORGANIZATION + CUSTOMER + DOCUMENT + [
              ("recipient.name", "The person it was forwarded to"),
              ("sender.name", "The contact person who forwarded it"),
+             ("sender.email", "Their email address"),
              ("view_url", "Read-only link to this one document (required)"),
              ("expires_on", "When that link expires")],
          required=("view_url",)),

@@ -11,8 +11,12 @@ Templates are written by staff, so they run in a locked-down Jinja sandbox:
 """
 import html
 import re
+import threading
+import time
 import traceback
 from functools import lru_cache
+
+import markupsafe
 
 from jinja2 import ChainableUndefined, StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
@@ -23,6 +27,10 @@ MAX_SUBJECT_TEMPLATE = 1000
 MAX_BODY_TEMPLATE = 20000
 MAX_OUTPUT = 100_000       # characters a rendered part may have
 MAX_FILTER_OUTPUT = 20_000
+# What one rendering may make in all, counting every filter's result (intermediate ones too), and
+# how long it may take: checked while it runs, so no template makes a worker swap or spin.
+MAX_RENDER_WORK = 1_000_000
+MAX_RENDER_SECONDS = 2.0
 
 # The filters a template may use; anything that pads, repeats or formats by width is left out.
 ALLOWED_FILTERS = ("abs capitalize count d default e escape first float int last length lower "
@@ -55,11 +63,33 @@ class TemplateProblem(Exception):
         return f"Line {self.line}: {self.message}" if self.line else self.message
 
 
+class _Limits(threading.local):
+    """This rendering's remaining work and its deadline (a greenlet's own under eventlet)."""
+    work = None
+    deadline = None
+
+
+_limits = _Limits()
+
+
+def _spend(amount):
+    if _limits.work is None:
+        return
+    _limits.work -= amount
+    if _limits.work < 0:
+        raise SecurityError("the template makes too much text")
+    if time.monotonic() > _limits.deadline:
+        raise SecurityError("the template takes too long to render")
+
+
 def _capped(fn):
     def filter_(*args, **kwargs):
+        _spend(0)  # past the deadline: stop before doing more
         result = fn(*args, **kwargs)
-        if isinstance(result, str) and len(result) > MAX_FILTER_OUTPUT:
-            raise SecurityError("a filter produced too much text")
+        if isinstance(result, str):
+            if len(result) > MAX_FILTER_OUTPUT:
+                raise SecurityError("a filter produced too much text")
+            _spend(len(result))
         return result
     filter_.__name__ = getattr(fn, "__name__", "filter")
     for marker in ("jinja_pass_arg",):  # keep Jinja's "pass the environment/context" markers
@@ -68,13 +98,32 @@ def _capped(fn):
     return filter_
 
 
+def _replace(eval_ctx, s, old, new, count=None):
+    """`replace`, refusing before it is done when the result would be too long: `'ab'|replace('',
+    'x' * 18000)` is 54,000 characters, and a second such replace 10**9 (Jinja's own would build it)."""
+    text, old_text = str(s), str(old)
+    new_text = str(markupsafe.escape(new)) if eval_ctx.autoescape else str(new)
+    found = len(text) + 1 if old_text == "" else text.count(old_text)
+    if count is not None:
+        try:
+            found = min(found, max(int(count), 0)) if int(count) >= 0 else found
+        except (TypeError, ValueError):
+            raise SecurityError("replace's count must be a whole number")
+    if len(text) + found * (len(new_text) - len(old_text)) > MAX_FILTER_OUTPUT:
+        raise SecurityError("a filter produced too much text")
+    return FILTERS["replace"](eval_ctx, s, old, new, count)
+
+
+_replace.jinja_pass_arg = FILTERS["replace"].jinja_pass_arg
+
+
 class _Sandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "//"})
 
     def __init__(self, autoescape, undefined):
         super().__init__(autoescape=autoescape, undefined=undefined, trim_blocks=True, lstrip_blocks=True)
         self.globals.clear()  # no range, lipsum, dict, cycler, joiner, namespace
-        self.filters = {name: _capped(FILTERS[name]) for name in ALLOWED_FILTERS}
+        self.filters = {name: _capped(_replace if name == "replace" else FILTERS[name]) for name in ALLOWED_FILTERS}
 
     def is_safe_attribute(self, obj, attr, value):
         # values only: a template never gets hold of a method, so it can call nothing
@@ -122,6 +171,8 @@ def _parse(field, source, environment=None):
         return (environment or _strict["text"]).parse(source)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(field, exc.lineno, exc.message or "syntax error")
+    except RecursionError:
+        raise TemplateProblem(field, None, "The template is nested too deeply.")
 
 
 def _check_structure(field, source):
@@ -143,7 +194,9 @@ def _compiled(environment, source):
 
 def _render_checked(field, environment, source, context):
     try:
-        output = _compiled(environment, source).render(context)
+        output = _render_bounded(_compiled(environment, source), context)
+    except RecursionError:
+        raise TemplateProblem(field, None, "The template is nested too deeply.")
     except TemplateSyntaxError as exc:
         raise TemplateProblem(field, exc.lineno, exc.message or "syntax error")
     except UndefinedError as exc:
@@ -154,9 +207,27 @@ def _render_checked(field, environment, source, context):
         raise TemplateProblem(field, _line_of(exc), f"Not allowed: {str(exc).rstrip('.')}.")
     except Exception as exc:  # division by zero, a filter given the wrong kind of value ...
         raise TemplateProblem(field, _line_of(exc), f"{exc.__class__.__name__}: {exc}")
-    if len(output) > MAX_OUTPUT:
+    if output is None:
         raise TemplateProblem(field, None, f"The text it makes is too long (over {MAX_OUTPUT} characters).")
     return output
+
+
+def _render_bounded(template, context):
+    """The rendered text, or None as soon as it grows past MAX_OUTPUT: produced piece by piece, with
+    every filter's result counted against MAX_RENDER_WORK and the clock against MAX_RENDER_SECONDS."""
+    outer = (_limits.work, _limits.deadline)
+    _limits.work, _limits.deadline = MAX_RENDER_WORK, time.monotonic() + MAX_RENDER_SECONDS
+    try:
+        pieces, size = [], 0
+        for piece in template.generate(context):
+            size += len(piece)
+            if size > MAX_OUTPUT:
+                return None
+            _spend(0)
+            pieces.append(piece)
+        return "".join(pieces)
+    finally:
+        _limits.work, _limits.deadline = outer
 
 
 def _line_of(exc):
@@ -190,7 +261,22 @@ def render(subject_template, body_template, context, branding=None):
     subject = " ".join(_render_checked("subject", _lenient["text"], subject_template, context).split())
     text = _render_checked("body", _lenient["text"], body_template, context).strip() + "\n"
     escaped = _render_checked("body", _lenient["html"], body_template, context).strip()
-    return subject[:500], text, to_html(subject, escaped, branding, (context.get("organization") or {}).get("name"))
+    links = set(_URL.findall(body_template)) | set(_link_values(context))
+    return subject[:500], text, to_html(subject, escaped, branding, (context.get("organization") or {}).get("name"),
+                                        links={html.escape(url, quote=True) for url in links})
+
+
+def _link_values(value, key=""):
+    """The URLs we made (view_url, document.url, ...): the only values that become links. A name
+    or a comment with a URL in it stays text, so nobody can put a link in an email in our name."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _link_values(v, str(k))
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _link_values(v, key)
+    elif isinstance(value, str) and (key == "url" or key.endswith("_url")) and _URL.fullmatch(value):
+        yield value
 
 
 _URL = re.compile(r"https?://[^\s<]+")
@@ -200,11 +286,12 @@ _TRAILING = ".,;:!?)"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-def to_html(subject, escaped_body, branding=None, organization_name=None):
+def to_html(subject, escaped_body, branding=None, organization_name=None, links=None):
     """Paragraphs and clickable links from the escaped body (staff write text, never HTML), under
-    the organization's logo and accent colour when it has them."""
+    the organization's logo and accent colour when it has them. With `links` (escaped URLs), only
+    those become links: what the template's author wrote and the links we made."""
     paragraphs = [p.replace("\n", "<br>\n") for p in re.split(r"\n\s*\n", escaped_body) if p.strip()]
-    body = "\n".join(f"<p>{_URL.sub(_link, p)}</p>" for p in paragraphs)
+    body = "\n".join(f"<p>{_URL.sub(lambda m: _link(m, links), p)}</p>" for p in paragraphs)
     branding = branding or {}
     accent = branding.get("accent_color") if _COLOUR.match(branding.get("accent_color") or "") else None
     head = ""
@@ -219,9 +306,11 @@ def to_html(subject, escaped_body, branding=None, organization_name=None):
             f"{head}{body}\n</body></html>\n")
 
 
-def _link(match):
+def _link(match, links=None):
     url = match.group(0)
     trail = ""
     while url and url[-1] in _TRAILING:
         url, trail = url[:-1], url[-1] + trail
+    if links is not None and url not in links:
+        return match.group(0)
     return f'<a href="{url}">{url}</a>{trail}'

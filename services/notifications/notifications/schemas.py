@@ -1,13 +1,13 @@
 from marshmallow import fields, validate
 
 from portico_kit.timeutil import iso
-from portico_kit.validation import StrictSchema
+from portico_kit.validation import StrictSchema, refuse_control_characters
 
 from .rendering import MAX_BODY_TEMPLATE, MAX_SUBJECT_TEMPLATE
 
 
 def _template_text(limit, required):
-    return fields.String(required=required, validate=validate.Length(max=limit),
+    return fields.String(required=required, validate=[validate.Length(max=limit), refuse_control_characters],
                          error_messages={"required": "Missing data for required field."})
 
 

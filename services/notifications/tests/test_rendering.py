@@ -98,3 +98,57 @@ def test_the_activity_email_links_staff_to_the_document_in_the_staff_app():
     _, text, _ = rendering.render(DEFAULTS["portal_activity"]["subject"], DEFAULTS["portal_activity"]["body"],
                                   no_document)
     assert "/app/quotes/" not in text and "Customer:" in text
+
+
+def test_only_links_we_made_or_the_author_wrote_become_clickable():
+    """Finding 3: a name a customer typed (a forwarded document's recipient) never becomes a link."""
+    body = ("Hello {{ recipient.name }},\n\n{{ sender.name }} forwarded you this: {{ view_url }}\n\n"
+            "Questions? https://acme.example/help")
+    _, text, html = rendering.render("x", body, {
+        "recipient": {"name": "URGENT verify at https://evil.example/login"}, "sender": {"name": "Bob"},
+        "view_url": "https://portico.example/portal/acme/shared/T"})
+    assert "https://evil.example/login" in text and 'href="https://evil.example' not in html
+    assert '<a href="https://portico.example/portal/acme/shared/T">' in html
+    assert '<a href="https://acme.example/help">' in html
+
+
+def test_the_forwarded_email_says_who_forwarded_it():
+    _, text, _ = rendering.render(DEFAULTS["document_forwarded"]["subject"], DEFAULTS["document_forwarded"]["body"],
+                                  sample("document_forwarded"))
+    sender = sample("document_forwarded")["sender"]
+    assert f"{sender['name']} ({sender['email']}, " in text
+
+
+def _peak_memory_of(fn):
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        fn()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.parametrize("source", [
+    # finding 6: the probe's preview took a worker from 141 MB to 399 MB before being refused
+    "{{ (customer.name|replace('', '" + "x" * 1500 + "'))|replace('', '" + "y" * 18000 + "') }}",
+    "{{ customer.name|replace('', '" + "y" * 18000 + "') }}",
+    # many filters each under the cap, together far over what one email may make
+    "{{ (customer.name|replace('', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'))|replace('x', 'yyyyyyyyyy') }}" * 200,
+    "{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}",
+])
+def test_a_template_that_would_make_huge_text_is_refused_while_it_renders(source):
+    context = sample("invoice_sent")
+
+    def attempt():
+        with pytest.raises(rendering.TemplateProblem):
+            rendering.check("s", source, context)
+    assert _peak_memory_of(attempt) < 20 * 1024 * 1024
+
+
+def test_rendering_stops_at_its_time_limit(monkeypatch):
+    monkeypatch.setattr(rendering, "MAX_RENDER_SECONDS", 0.0)
+    with pytest.raises(rendering.TemplateProblem) as err:
+        rendering.check("s", "{{ customer.name|upper }}", sample("invoice_sent"))
+    assert "too long" in err.value.message

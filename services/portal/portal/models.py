@@ -29,6 +29,8 @@ class PortalPreferences(Base):
     banner_message: Mapped[str] = mapped_column(Text, default="")
     notify_staff_on_activity: Mapped[bool] = mapped_column(Boolean, default=True)
     allow_forwarding: Mapped[bool] = mapped_column(Boolean, default=False)
+    # when forwarding was last switched on: share links made before it were ended by switching off
+    forwarding_enabled_at: Mapped[object | None] = mapped_column(DateTime(timezone=True))
     notify_customer_on_comment: Mapped[bool] = mapped_column(Boolean, default=True)
     reviews_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     show_projects: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -114,12 +116,15 @@ class LoginFailure(Base):
     """Attempts per portal and email, for 429s: failed sign-ins (kind "login") and password-reset
     requests (kind "reset"). See portico_kit.throttle."""
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_portal_login_failures", "org_id", "email", "failed_at"),)
+    __table_args__ = (Index("ix_portal_login_failures", "org_id", "email", "failed_at"),
+                      Index("ix_portal_login_failures_client", "client", "failed_at"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(10), default="login", server_default="login")
     org_id: Mapped[str] = mapped_column(String(36))
     email: Mapped[str] = mapped_column(String(254))
+    # the address the attempt came from ("" unknown): per-address limits, see portico_kit.throttle
+    client: Mapped[str] = mapped_column(String(45), default="", server_default="")
     failed_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -14,7 +14,7 @@ from portico_kit.l10n import language_or_none, pick_language
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.rpc import TimedRpcProxy
 from portico_kit.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
-from portico_kit.throttle import Throttle
+from portico_kit.throttle import SignInThrottle, client_key
 from portico_kit.timeutil import aware, iso, utcnow
 from portico_kit.validation import load
 
@@ -33,8 +33,7 @@ INVITATION_TTL = timedelta(days=config.env_float(
     "INVITATION_TTL_DAYS", config.env_float("PORTAL_INVITATION_TTL_DAYS", 7)))
 SESSION_TTL = timedelta(hours=config.env_float("PORTAL_SESSION_TTL_HOURS", 24 * 14))
 MAX_FAILURES = config.env_int("LOGIN_MAX_FAILURES", 10)
-LOGIN_THROTTLE = Throttle(LoginFailure, "login", MAX_FAILURES, 15,
-                          "Too many failed sign-ins; try again in 15 minutes.")
+LOGIN_THROTTLE = SignInThrottle(LoginFailure, MAX_FAILURES, config.env_int("LOGIN_MAX_FAILURES_PER_CLIENT", 30), 15)
 
 
 class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, ActivityLog, ContactAccess,
@@ -68,6 +67,8 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
             prefs.portal_name = wanted
         if "banner_message" in data:
             prefs.banner_message = data.pop("banner_message") or ""
+        if data.get("allow_forwarding") and not prefs.allow_forwarding:
+            prefs.forwarding_enabled_at = utcnow()  # links forwarded before switching off stay ended
         for flag in FLAGS:
             if flag in data:
                 setattr(prefs, flag, data[flag])
@@ -100,7 +101,9 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         if access is None:
             access = PortalAccess(customer_id=customer["id"], org_id=org_id, customer_name=customer["display_name"])
             self.db.add(access)
-        access.enabled, access.enabled_at, access.disabled_at = True, utcnow(), None
+        if not access.enabled:  # "enabled since": share links from before a disable stay ended
+            access.enabled_at = utcnow()
+        access.enabled, access.disabled_at = True, None
         access.customer_name = customer["display_name"]
         access.customer_language = customer.get("language")
         invited, skipped = self._invite(prefs, access, recipients["contacts"], actor,
@@ -117,8 +120,10 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
 
     @rpc
     def resend_invitations(self, actor, customer_id, contact_ids=None):
-        """A fresh invitation (the old link stops working) to every contact, or the chosen ones,
-        that has not set a password yet."""
+        """A fresh invitation (the old link stops working) to the chosen contacts, or, with none
+        chosen, to every contact whose invitation is still pending (invited, no password yet).
+        Never to someone who was not invited before: a contact added by forwarding gets portal
+        access only when staff choose it."""
         org_id = require_staff(actor)
         contact_ids = load(ContactIdsSchema(), {"contact_ids": contact_ids})["contact_ids"] or None
         access = self.db.get(PortalAccess, str(customer_id))
@@ -127,6 +132,12 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
             self.customers.get_customer(actor, customer_id)  # another organization's: 404
             raise Conflict(code="portal_not_enabled", message="Enable the portal for this customer first.")
         prefs = self._ensure_preferences(org_id, actor.get("org_name"))
+        if contact_ids is None:
+            contact_ids = [c.contact_id for c in self._logins(access.customer_id)
+                           if c.invited_at is not None and not c.password_hash and c.disabled_at is None]
+            if not contact_ids:
+                self.db.rollback()
+                return {"invited": [], "skipped": []}
         self.db.commit()
         recipients = self.customers.portal_recipients(actor, customer_id, contact_ids)
         access = self.db.get(PortalAccess, str(customer_id))
@@ -188,6 +199,20 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
                 "url": portal_url(prefs.portal_name), "branding": branding(prefs)}
 
     @rpc
+    def share_link_state(self, org_id, customer_id):
+        """What billing checks before showing a forwarded document: the organization's portal name
+        today, and since when forwarding and this customer's portal have been on (None: off)."""
+        prefs = self.db.get(PortalPreferences, str(org_id))
+        if prefs is None:
+            raise NotFound(message="Portal not found.")
+        access = self.db.get(PortalAccess, str(customer_id))
+        enabled = access is not None and access.org_id == prefs.org_id and access.enabled
+        return {"portal_name": prefs.portal_name, "portal_url": portal_url(prefs.portal_name),
+                "forwarding": prefs.allow_forwarding,
+                "forwarding_since": iso(prefs.forwarding_enabled_at) if prefs.allow_forwarding else None,
+                "customer_enabled": enabled, "customer_enabled_since": iso(access.enabled_at) if enabled else None}
+
+    @rpc
     def get_invitation(self, portal_name, token):
         prefs = self._portal(portal_name)
         invitation, contact = self._invitation(prefs, token)
@@ -217,21 +242,23 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
         return {"token": session_token}
 
     @rpc
-    def login(self, portal_name, data):
+    def login(self, portal_name, data, client=None):
+        """`client`: the address the request came from (the gateway's), for per-address limits."""
         prefs = self._portal(portal_name)
         data = load(LoginSchema(), data)
         email = data["email"].strip().lower()
-        LOGIN_THROTTLE.check(self.db, org_id=prefs.org_id, email=email)
+        client = client_key(client)
+        LOGIN_THROTTLE.check(self.db, client, org_id=prefs.org_id, email=email)
         contact = self.db.scalar(select(PortalContact).where(PortalContact.org_id == prefs.org_id,
                                                              PortalContact.email == email))
         if not verify_password(contact.password_hash if contact else None, data["password"]):
-            LOGIN_THROTTLE.record(self.db, org_id=prefs.org_id, email=email)
+            LOGIN_THROTTLE.record(self.db, client, org_id=prefs.org_id, email=email)
             self.db.commit()
             raise Unauthorized(code="invalid_credentials", message="Email or password is wrong.")
         access = self.db.get(PortalAccess, contact.customer_id)
         if access is None or not access.enabled or contact.disabled_at is not None:
             raise Forbidden(code="portal_disabled", message=DISABLED_MESSAGE)
-        LOGIN_THROTTLE.clear(self.db, org_id=prefs.org_id, email=email)
+        LOGIN_THROTTLE.clear(self.db, client, org_id=prefs.org_id, email=email)
         contact.last_login_at = utcnow()
         session_token = self._new_session(contact)
         self.events(events.PORTAL_SIGNED_IN, {"contact": {"id": contact.contact_id, "email": contact.email,

@@ -1,16 +1,18 @@
 """Report periods: local days of the organization's time zone turned into UTC instants."""
-from datetime import date, datetime
+from datetime import datetime
 
+from portico_kit import timeutil
 from portico_kit.errors import Invalid
 from portico_kit.timeutil import local_days_to_utc, zone
 
 
 def parse_day(value, field):
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise Invalid(code="invalid_period", message=f"{field} must be a date like 2026-11-30.",
-                      fields={field: "Use YYYY-MM-DD."})
+    day = timeutil.parse_day(value)
+    if day is None:
+        raise Invalid(code="invalid_period", message=f"{field} must be a date like 2026-11-30 "
+                                                     "(from 1900 to 2999).",
+                      fields={field: "Use YYYY-MM-DD, from 1900-01-01 to 2999-12-31."})
+    return day
 
 
 def period(from_value, to_value, tz_name, today=None):

@@ -40,7 +40,10 @@ class ReviewsService(HealthMixin, OutboxRelayMixin, events.EventHandlers):
 
     @rpc
     def list_customer_requests(self, actor, customer_id):
+        """A customer's review requests; another organization's (or no) customer is a 404, never an
+        empty list that would say "this id exists somewhere"."""
         org_id = require_staff(actor)
+        self.customers.get_customer(actor, customer_id)
         rows = self.db.scalars(select(ReviewRequest).where(
             ReviewRequest.org_id == org_id, ReviewRequest.customer_id == str(customer_id))
             .order_by(ReviewRequest.created_at.desc())).all()
