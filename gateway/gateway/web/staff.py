@@ -21,6 +21,8 @@ PREFERENCE_FLAGS = (
      "Name, description, billed and unbilled hours, logged time and fixed cost."),
     ("allow_profile_edit", "Allow customers to edit their information",
      "Billing and shipping addresses, custom fields and their contact details."),
+    ("send_payment_receipts", "Email customers a receipt for every payment",
+     "Online and recorded by you; the receipt PDF is attached when Branding says so."),
 )
 
 
@@ -113,6 +115,8 @@ EMAIL_KINDS = [("portal_invitation", "Portal invitation"), ("password_reset", "P
                ("invoice_sent", "Invoice sent"), ("quote_sent", "Quote sent"),
                ("comment_notification", "Comment to customer"), ("portal_activity", "Portal activity"),
                ("document_forwarded", "Forwarded document"), ("review_request", "Review request"),
+               ("payment_receipt", "Payment receipt"), ("payment_refunded", "Refund"),
+               ("autopay_failed", "Autopay failed"), ("card_expiring", "Card expiring"),
                ("staff_password_reset", "Staff password reset")]
 
 

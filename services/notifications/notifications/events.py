@@ -62,6 +62,18 @@ class EventHandlers:
     def on_billing_payment_recorded(self, event):
         self._receive(event, "on_billing_payment_recorded")
 
+    @on_event("billing", "payment_refunded")
+    def on_billing_payment_refunded(self, event):
+        self._receive(event, "on_billing_payment_refunded")
+
+    @on_event("billing", "autopay_failed")
+    def on_billing_autopay_failed(self, event):
+        self._receive(event, "on_billing_autopay_failed")
+
+    @on_event("billing", "card_expiring")
+    def on_billing_card_expiring(self, event):
+        self._receive(event, "on_billing_card_expiring")
+
     @on_event("customers", "customer_updated")
     def on_customers_customer_updated(self, event):
         self._receive(event, "on_customers_customer_updated")  # only the customer's own edits email

@@ -439,4 +439,5 @@ PREFERENCE_DEFAULTS = {
     # privacy first: customers get more only when staff switch it on
     "notify_staff_on_activity": True, "allow_forwarding": False, "notify_customer_on_comment": True,
     "reviews_enabled": False, "show_projects": False, "allow_profile_edit": False,
+    "send_payment_receipts": True,
 }
