@@ -16,7 +16,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import eventlet
-from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from portico_kit.actors import public, require_customer, system_actor
 from portico_kit.config import env_float
 from portico_kit.errors import Conflict, Invalid, NotFound, PaymentRequired, ServiceError
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import utcnow
 from portico_kit.validation import load
 

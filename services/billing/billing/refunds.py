@@ -10,12 +10,12 @@ our refunds from the dashboard's. A refund Stripe refuses is rolled back (status
 import logging
 from decimal import Decimal
 
-from nameko.rpc import rpc
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit.actors import public, require_staff, system_actor
 from portico_kit.errors import Invalid, NotFound, ServiceError
+from portico_kit.rpc import rpc
 from portico_kit.validation import load
 
 from . import events, ledger, money

@@ -10,7 +10,6 @@ A card that expires this month triggers one reminder (`card_expiring`).
 """
 import logging
 
-from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from portico_kit.actors import require_customer, require_staff, system_actor
 from portico_kit.config import env_float
 from portico_kit.errors import Invalid, NotFound, ServiceError
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import today_in
 from portico_kit.validation import load
 
