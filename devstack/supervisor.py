@@ -2,9 +2,12 @@
 
 Services stop before the broker would (a nameko service ignores SIGTERM while the broker is
 unreachable), and a process that does not stop within the grace period is killed: nothing is
-left behind.
+left behind. `supervise()` restarts a process that exited, with a growing pause. Every child is
+killed by the kernel when the supervisor dies, even by SIGKILL (PR_SET_PDEATHSIG, through
+`setpriv`), so no service outlives it to keep consuming the broker's queues.
 """
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,6 +19,17 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 SERVICES = ("accounts", "customers", "billing", "portal", "reviews", "notifications", "documents")
+RESTART_PAUSES = (1, 2, 4, 8, 15, 30)  # seconds before restart n; a process up for STABLE_SECONDS starts over
+STABLE_SECONDS = 60
+# `setpriv --pdeathsig KILL` (util-linux) sets PR_SET_PDEATHSIG and execs the command: no Python
+# runs between fork and exec (a preexec_fn can deadlock in a process with threads, as this one is)
+SETPRIV = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+
+
+def _die_with_us(argv):
+    """The child is SIGKILLed by the kernel when the thread that started it (the supervisor's main
+    thread) ends, however it ends."""
+    return [SETPRIV, "--pdeathsig", "KILL", "--", *argv] if SETPRIV else argv
 
 
 def free_port():
@@ -46,6 +60,10 @@ class Stack:
         self.log_dir = log_dir or os.path.join(self.data_dir, "logs")
         self.database_urls = database_urls or {}
         self.processes = {}
+        self.exits = []  # (name, exit code) of every process that exited without being asked to
+        self._commands = {}  # name -> (argv, env): what supervise() restarts
+        self._restarts = {}  # name -> (restarts in a row, monotonic time it may start again)
+        self._started_at = {}
         self._log_threads = []
         self.env = dict(os.environ)
         self.env.update({
@@ -110,6 +128,29 @@ class Stack:
         if dead:
             raise RuntimeError(f"processes exited: {dead}\n{self.tail_logs()}")
 
+    def supervise(self, log=print):
+        """Restart what exited (the broker was gone too long, a crash), after a growing pause.
+
+        Call it in a loop; it returns at once. Exits are logged and kept in `self.exits`.
+        """
+        now = time.monotonic()
+        for name, process in list(self.processes.items()):
+            code = process.poll()
+            if code is None:
+                continue
+            count, _ = self._restarts.get(name, (0, 0))
+            if now - self._started_at.get(name, now) >= STABLE_SECONDS:
+                count = 0
+            pause = RESTART_PAUSES[min(count, len(RESTART_PAUSES) - 1)]
+            log(f"{name} exited with code {code}; restarting it in {pause} s (restart {count + 1})")
+            self.exits.append((name, code))
+            del self.processes[name]
+            self._restarts[name] = (count + 1, now + pause)
+        for name, (count, not_before) in list(self._restarts.items()):
+            if name not in self.processes and name in self._commands and now >= not_before:
+                log(f"restarting {name}")
+                self._spawn(name, *self._commands[name])
+
     def stop(self, grace=10.0):
         """Gateway first (no new work), then the services; SIGKILL whatever outlives `grace`."""
         order = ["gateway"] + [name for name in SERVICES if name in self.processes]
@@ -128,10 +169,12 @@ class Stack:
                 process.kill()
                 process.wait(timeout=5)
         self.processes.clear()
+        self._restarts.clear()
         for thread in self._log_threads:
             thread.join(timeout=2)
 
     def kill(self, name, sig=signal.SIGKILL):
+        self._restarts.pop(name, None)
         process = self.processes.pop(name)
         process.send_signal(sig)
         process.wait(timeout=15)
@@ -141,9 +184,11 @@ class Stack:
     def _spawn(self, name, argv, env):
         log_path = os.path.join(self.log_dir, f"{name}.log")
         log_file = open(log_path, "ab")
-        process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(_die_with_us(argv), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    start_new_session=True)  # Ctrl-C reaches us, and we stop them in order
         self.processes[name] = process
+        self._commands[name] = (argv, env)
+        self._started_at[name] = time.monotonic()
         thread = threading.Thread(target=self._pump, args=(name, process, log_file), daemon=True)
         thread.start()
         self._log_threads.append(thread)

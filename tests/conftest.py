@@ -25,11 +25,11 @@ def mail():
     catcher.stop()
 
 
-def _start_stack(tmp_path_factory, mail, backend):
+def _start_stack(tmp_path_factory, mail, backend, extra_env=None, name=None):
     problem = broker_problem(rabbit.broker_uri())
     if problem:
         pytest.fail(problem)
-    vhost = rabbit.create_vhost(f"e2e_{backend}")
+    vhost = rabbit.create_vhost(f"e2e_{name or backend}")
     created, database_urls = [], {}
     if backend == "postgresql":
         reason = databases.postgres_unavailable_reason()
@@ -41,12 +41,12 @@ def _start_stack(tmp_path_factory, mail, backend):
             created.append(name)
             database_urls[service] = url
     port = free_port()
-    stack = Stack(str(tmp_path_factory.mktemp(f"stack-{backend}")), rabbit.uri_for(vhost), port=port,
+    stack = Stack(str(tmp_path_factory.mktemp(f"stack-{name or backend}")), rabbit.uri_for(vhost), port=port,
                   public_url=f"http://127.0.0.1:{port}", database_urls=database_urls,
-                  env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "MAIL_RETRY_BASE_SECONDS": "0.5",
-                       "OUTBOX_RELAY_INTERVAL": "0.5", "GATEWAY_RPC_TIMEOUT": "10",
-                       # tests play clients at many addresses through X-Forwarded-For (sign-in limits)
-                       "TRUSTED_PROXIES": "127.0.0.1", "OPS_TOKEN": "ops-test-token"},
+                  env=dict({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "MAIL_RETRY_BASE_SECONDS": "0.5",
+                            "OUTBOX_RELAY_INTERVAL": "0.5", "GATEWAY_RPC_TIMEOUT": "10",
+                            # tests play clients at many addresses through X-Forwarded-For (sign-in limits)
+                            "TRUSTED_PROXIES": "127.0.0.1", "OPS_TOKEN": "ops-test-token"}, **(extra_env or {})),
                   gateway_workers=1, gateway_threads=8)
     try:
         stack.migrate()
@@ -77,6 +77,27 @@ def stack(tmp_path_factory, mail):
 @pytest.fixture(scope="session")
 def pg_stack(tmp_path_factory, mail):
     started = _start_stack(tmp_path_factory, mail, "postgresql")
+    yield started[0]
+    _stop_stack(*started)
+
+
+@pytest.fixture(scope="session")
+def localstripe(tmp_path_factory):
+    """The Stripe emulator (localstripe) on a free port, from scratch."""
+    from portico_kit.testing.localstripe import LocalStripe
+    emulator = LocalStripe(log_path=str(tmp_path_factory.mktemp("localstripe") / "localstripe.log")).start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def stripe_stack(tmp_path_factory, mail, localstripe):
+    """The whole system with PAYMENT_PROVIDER=stripe against localstripe, whose signed webhooks go
+    to the gateway's /webhooks/stripe."""
+    started = _start_stack(tmp_path_factory, mail, "sqlite", name="stripe",
+                           extra_env=dict(localstripe.settings(), PAYMENT_RECONCILE_INTERVAL="2"))
+    started[0].stripe = localstripe
+    localstripe.register_webhook(f"{started[0].url}/webhooks/stripe")
     yield started[0]
     _stop_stack(*started)
 

@@ -40,7 +40,8 @@ def create_app(settings=None, rpc_client=None):
     )
     app.json.sort_keys = False
     app.extensions["portico.settings"] = settings
-    app.extensions["portico.rpc"] = rpc_client or RpcClient(settings.amqp_uri, settings.rpc_timeout)
+    app.extensions["portico.rpc"] = rpc_client or RpcClient(
+        settings.amqp_uri, settings.rpc_timeout, consumer_check_seconds=settings.consumer_check_seconds)
 
     kit_tracing.setup("gateway")  # OpenTelemetry export, only when OTEL_EXPORTER_OTLP_ENDPOINT is set
     tracing.register(app)  # first: every later hook and log line knows the request id

@@ -1,13 +1,32 @@
 """Request helpers shared by the blueprints: RPC access, JSON bodies, query parameters."""
+import contextlib
+import contextvars
+
 from flask import current_app, request
 
 from .errors import ApiError
 from .tracing import rpc_span
 
 
+_timeout_cap = contextvars.ContextVar("rpc_timeout_cap", default=None)
+
+
 def call(service, method, *args, **kwargs):
+    cap = _timeout_cap.get()
+    if cap is not None:
+        kwargs["timeout"] = min(kwargs.get("timeout") or cap, cap)
     with rpc_span(service, method):
         return current_app.extensions["portico.rpc"].call(service, method, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def timeout_cap(seconds):
+    """Calls made inside wait at most `seconds` each: a part of a page that may be left out."""
+    token = _timeout_cap.set(seconds)
+    try:
+        yield
+    finally:
+        _timeout_cap.reset(token)
 
 
 def settings():

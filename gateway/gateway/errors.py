@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from portico_kit.errors import ServiceError
 
 log = logging.getLogger(__name__)
-API_PATH = re.compile(r"^/(api|portal/[^/]+/api)(/|$)")
+API_PATH = re.compile(r"^/(api|portal/[^/]+/api|webhooks)(/|$)")
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "payload_too_large",
          414: "uri_too_long", 415: "unsupported_media_type", 422: "validation_failed", 429: "rate_limited",

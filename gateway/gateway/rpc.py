@@ -4,13 +4,17 @@ A standalone nameko proxy is single-threaded, and creating one per request costs
 a reply queue. So each gateway thread starts one proxy and reuses it; one that broke (broker
 restart, timeout) is thrown away and rebuilt on the next call. Every call has a timeout, and the
 request message expires with it, so a stopped service never runs a request its caller gave up on.
+A stopped service's queue outlives it (durable) with no consumer: the client asks the broker how
+many consume it (a passive declare, remembered for a second) and answers 503 at once instead of
+making every caller wait for the timeout.
 """
 import logging
 import socket
 import threading
 import time
 
-from amqp.exceptions import AMQPError
+from amqp.exceptions import AMQPError, NotFound
+from kombu import Connection
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from nameko.rpc import MethodProxy
@@ -30,11 +34,64 @@ class InternalError(ServiceError):
     status, code, message = 500, "internal_error", "Something went wrong on our side; it has been logged."
 
 
+class ConsumerCheck:
+    """How many processes consume a service's RPC queue, asked at most once per `ttl` seconds."""
+
+    def __init__(self, amqp_uri, ttl=1.0):
+        self.amqp_uri, self.ttl = amqp_uri, ttl
+        self._lock = threading.Lock()
+        self._seen = {}  # service -> (monotonic time asked, consumers or None)
+        self._connection = None
+
+    def consumers(self, service):
+        """0 when nobody consumes (or the queue does not exist), None when the broker could not say."""
+        seen = self._seen.get(service)
+        if seen and time.monotonic() - seen[0] < self.ttl:
+            return seen[1]
+        with self._lock:  # one question per service at a time, the others take its answer
+            seen = self._seen.get(service)
+            if seen and time.monotonic() - seen[0] < self.ttl:
+                return seen[1]
+            count = self._ask(service)
+            self._seen[service] = (time.monotonic(), count)
+            return count
+
+    def _ask(self, service, attempts=2):
+        for _ in range(attempts):  # a connection the broker closed meanwhile is replaced once
+            try:
+                if self._connection is None:
+                    self._connection = Connection(self.amqp_uri, connect_timeout=2)
+                    self._connection.connect()
+                channel = self._connection.channel()
+                try:
+                    return channel.queue_declare(f"rpc-{service}", passive=True).consumer_count
+                except NotFound:  # never started: the broker closed the channel already
+                    return 0
+                finally:
+                    try:
+                        channel.close()
+                    except Exception:
+                        pass
+            except Exception as exc:
+                log.debug("consumer check of %s failed: %r", service, exc)
+                self.close()
+        return None
+
+    def close(self):
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.release()
+            except Exception:
+                pass
+
+
 class RpcClient:
-    def __init__(self, amqp_uri, timeout=10.0):
+    def __init__(self, amqp_uri, timeout=10.0, consumer_check_seconds=1.0):
         self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
         self.timeout = timeout
         self._local = threading.local()
+        self.consumer_check = ConsumerCheck(amqp_uri, consumer_check_seconds) if consumer_check_seconds else None
 
     # -- the per-thread proxy ----------------------------------------------------------------
 
@@ -71,6 +128,8 @@ class RpcClient:
         timeout = timeout or self.timeout
         started, outcome = time.monotonic(), "ok"
         try:
+            if self.consumer_check is not None and self.consumer_check.consumers(service) == 0:
+                raise ServiceUnavailable(message=f"The {service} service is not running.")
             return self._method(service, method, timeout)(*args, **kwargs)
         except ServiceError as exc:
             outcome = "error" if exc.status >= 500 else "ok"

@@ -18,6 +18,8 @@ class Settings:
         # a PDF is rendered on demand (a 150-line invoice takes seconds on a busy machine)
         self.pdf_timeout = config.env_float("PDF_RPC_TIMEOUT", 60.0)
         self.ready_timeout = config.env_float("READY_TIMEOUT", 1.0)
+        # how long the gateway trusts the broker's word that a service has (no) consumers; 0: never ask
+        self.consumer_check_seconds = config.env_float("GATEWAY_CONSUMER_CHECK_SECONDS", 1.0)
         self.secret_key = config.env("SECRET_KEY") or _dev_secret()
         self.secure_cookies = self.public_url.startswith("https://")
         self.services = SERVICES

@@ -18,7 +18,7 @@ class FakeRpc:
     """The RPC layer replaced for unit tests of routes: answers are set per (service, method)."""
 
     def __init__(self):
-        self.handlers, self.calls, self.kwargs = {}, [], []
+        self.handlers, self.calls, self.kwargs, self.timeouts = {}, [], [], []
 
     def on(self, service, method, answer):
         self.handlers[(service, method)] = answer
@@ -26,7 +26,7 @@ class FakeRpc:
     def call(self, service, method, *args, **kwargs):
         self.calls.append((service, method, args))
         self.kwargs.append(kwargs)
-        kwargs.pop("timeout", None)  # the client's own option, not an argument of the method
+        self.timeouts.append(kwargs.pop("timeout", None))  # the client's own option, not an argument of the method
         answer = self.handlers.get((service, method))
         if answer is None:
             raise ServiceUnavailable(message=f"fake: no answer for {service}.{method}")

@@ -43,6 +43,15 @@ def test_a_panel_whose_service_is_down_leaves_the_page_working(client, rpc):
     assert response.status_code == 200 and "Contact persons" in response.get_data(as_text=True)
 
 
+def test_a_panel_waits_for_its_service_at_most_the_panel_timeout_and_the_page_the_full_one(client, rpc):
+    from gateway.web.panels import PANEL_RPC_TIMEOUT
+    staff(client, rpc)
+    assert client.get("/app/customers/cu-1").status_code == 200
+    timeouts = {m: timeout for (_, m, _), timeout in zip(rpc.calls, rpc.timeouts)}
+    assert timeouts["list_custom_fields"] == PANEL_RPC_TIMEOUT  # a panel: left out after 3 s
+    assert timeouts["get_customer"] is None  # the page itself: the client's full timeout
+
+
 def test_edit_sends_typed_changed_values_and_shows_errors_next_to_fields(client, rpc):
     staff(client, rpc)
     token = csrf_token(client, "/app/customers/cu-1/edit")

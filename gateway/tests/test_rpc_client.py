@@ -120,8 +120,9 @@ def test_readiness_pings_everyone_within_the_deadline(target):
 
 
 def test_a_request_to_a_stopped_service_expires_instead_of_running_later(target):
-    """The queue exists but nobody consumes: the call times out and must never run afterwards."""
-    client = RpcClient(target.amqp_uri, timeout=5)
+    """Sent just before the service stopped (the consumer check cannot know yet): the call times out
+    and must never run afterwards."""
+    client = RpcClient(target.amqp_uri, timeout=5, consumer_check_seconds=0)
     target.stop()
     with pytest.raises(ServiceTimeout):
         client.call("rpc_target", "record", "ghost", timeout=0.5)
@@ -131,6 +132,24 @@ def test_a_request_to_a_stopped_service_expires_instead_of_running_later(target)
     target.start()
     assert client.call("rpc_target", "record", "alive") == "alive"
     assert target.records() == ["alive"]
+
+
+def test_a_stopped_service_is_unavailable_within_a_second_and_back_as_soon_as_it_is(target):
+    """Its durable queue stays with no consumer: the broker says so, the client answers 503 at once."""
+    client = RpcClient(target.amqp_uri, timeout=5)
+    assert client.call("rpc_target", "echo", "up") == "up"
+    target.stop()
+    time.sleep(1.1)  # what the client heard a second ago is forgotten
+    for _ in range(5):
+        started = time.monotonic()
+        with pytest.raises(ServiceUnavailable) as err:
+            client.call("rpc_target", "record", "never")
+        assert time.monotonic() - started < 1
+        assert err.value.message == "The rpc_target service is not running."
+    target.start()
+    time.sleep(1.1)
+    assert client.call("rpc_target", "echo", "back") == "back"
+    assert "never" not in target.records()
 
 
 def test_a_silent_service_does_not_hide_the_answers_of_the_others(target):

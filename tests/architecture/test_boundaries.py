@@ -66,3 +66,29 @@ def test_one_constraints_file_pins_every_installed_dependency():
         if pins.get(name) != dist.version:
             unpinned.append(f"{name}=={dist.version} (constraints: {pins.get(name)})")
     assert unpinned == []
+
+
+def _imports_of(package, module):
+    names = set()
+    for dirpath, _, files in os.walk(package):
+        for filename in files:
+            if filename.endswith(".py"):
+                with open(os.path.join(dirpath, filename)) as fh:
+                    for node in ast.walk(ast.parse(fh.read())):
+                        if isinstance(node, ast.ImportFrom) and node.module == module:
+                            names.update(f"{os.path.relpath(os.path.join(dirpath, filename), ROOT)}: {a.name}"
+                                         for a in node.names)
+    return names
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_services_answer_rpc_through_the_kit_so_a_lost_reply_never_kills_them(service):
+    assert _imports_of(os.path.join(ROOT, "services", service, service), "nameko.rpc") == set()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_services_consume_events_only_through_the_kits_on_event(service):
+    """One way to consume: durable, pooled, requeued after a pause only for a passing failure, and
+    an ack the broker cannot take (a restart) is not fatal."""
+    package = os.path.join(ROOT, "services", service, service)
+    assert {i for i in _imports_of(package, "nameko.events") if i.endswith(": event_handler")} == set()

@@ -5,9 +5,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
+import pytest
 import requests
 
 from devstack.client import Portico, invite_link
@@ -19,6 +21,7 @@ from .helpers import INVITATIONS_QUEUE, make_stack, queue_depth, wait_for
 
 GATEWAY_TESTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                              "gateway", "tests")
+RESTARTS = int(os.environ.get("RELIABILITY_RESTARTS", "1"))  # `make reliability`: more
 
 
 def test_rabbitmq_restarted_services_and_gateway_reconnect_and_nothing_is_lost(tmp_path, private_rabbit, mail):
@@ -92,3 +95,70 @@ def test_the_gateways_rpc_client_answers_at_once_after_a_broker_restart(tmp_path
     finally:
         target.terminate()
         target.wait(timeout=30)
+
+
+class Burst:
+    """Threads creating customers (portal on: gateway -> customers -> portal) until stopped."""
+
+    def __init__(self, url, token, threads=4):
+        self.url, self.token, self.statuses = url, token, []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._run, args=(n,), daemon=True) for n in range(threads)]
+
+    def _run(self, n):
+        http, count = requests.Session(), 0
+        while not self._stop.is_set():
+            count += 1
+            email = f"burst-{n}-{count}-{uuid.uuid4().hex[:6]}@load.test"
+            try:
+                response = http.post(self.url + "/api/v1/customers", timeout=20,
+                                     headers={"Authorization": f"Bearer {self.token}"},
+                                     json={"display_name": email, "email": email, "enable_portal": True})
+                self.statuses.append(response.status_code)
+            except requests.RequestException:
+                self.statuses.append("connection error")
+                time.sleep(0.2)
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+
+@pytest.mark.timeout(900)  # minutes on a busy 2-core machine
+def test_services_outlive_broker_restarts_in_the_middle_of_a_burst(tmp_path, private_rabbit, mail):
+    """A reply that cannot be sent (broker gone) is dropped, not fatal: no process exits, and once
+    the broker is back the same processes answer again."""
+    stack = make_stack(tmp_path, private_rabbit.uri, mail)
+    api = Portico(stack.url)
+    try:
+        stack.migrate()
+        stack.start()
+        stack.wait_ready(timeout=120)
+        pids = {name: process.pid for name, process in stack.processes.items()}
+        token = api.signup(f"Load Co {uuid.uuid4().hex[:6]}", f"olive-{uuid.uuid4().hex[:6]}@load.test")["token"]
+        started, seen = time.monotonic(), []
+        with Burst(stack.url, token) as burst:
+            for _ in range(RESTARTS):
+                wait_for(lambda: burst.statuses.count(201) >= 3, 90, "customers to be created", stack)
+                private_rabbit.restart()
+                seen.extend(burst.statuses)
+                del burst.statuses[:]
+            wait_for(lambda: burst.statuses.count(201) >= 3, 120, "customers created after the last restart", stack)
+            seen.extend(burst.statuses)
+        stack.check_alive()  # 0 exits
+        counts = {status: seen.count(status) for status in sorted(set(seen), key=str)}
+        print(f"\nbroker restarted {RESTARTS}x under 4 creating threads in {time.monotonic() - started:.0f}s: "
+              f"answers {counts}; process exits 0")
+        assert {name: process.pid for name, process in stack.processes.items()} == pids  # and 0 restarts
+        wait_for(lambda: requests.get(stack.url + "/readyz", timeout=10).status_code == 200, 90,
+                 "every service to be ready again", stack)
+        api.create_customer(token, display_name="After", email="after@load.test", enable_portal=True)
+        mail.wait_for("after@load.test", timeout=120)
+    finally:
+        stack.stop()

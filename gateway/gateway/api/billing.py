@@ -121,6 +121,19 @@ def record_payment():
     return jsonify(call("billing", "record_payment", g.actor, json_body())), 201
 
 
+@bp.post("/payments/<payment_id>/refunds")
+@staff_api
+def refund_payment(payment_id):
+    """Through Stripe for a Stripe payment, recorded for the others; 422 amount_exceeds_refundable."""
+    return jsonify(call("billing", "refund_payment", g.actor, payment_id, json_body(allow_empty=True))), 201
+
+
+@bp.get("/payments/<payment_id>/refunds")
+@staff_api
+def list_refunds(payment_id):
+    return jsonify(call("billing", "list_refunds", g.actor, payment_id=payment_id))
+
+
 @bp.get("/customers/<customer_id>/billing-summary")
 @staff_api
 def customer_summary(customer_id):

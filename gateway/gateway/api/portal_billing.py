@@ -69,6 +69,57 @@ def pay_invoice(portal_name, invoice_id):
     return jsonify(call("billing", "pay_invoice", g.actor, invoice_id, json_body(), key)), 201
 
 
+@bp.get("/payment-config")
+@portal_api
+def payment_config(portal_name):
+    return jsonify(call("billing", "payment_config", g.actor))
+
+
+@bp.post("/setup-intents")
+@portal_api
+def create_setup_intent(portal_name):
+    return jsonify(call("billing", "create_setup_intent", g.actor)), 201
+
+
+@bp.post("/invoices/<invoice_id>/payment-intents")
+@portal_api
+def create_payment_intent(portal_name, invoice_id):
+    """Stripe: created and confirmed by billing in one call (see billing/online_payments.py)."""
+    key = idempotency_key()
+    return jsonify(call("billing", "create_payment_intent", g.actor, invoice_id, json_body(), key)), 201
+
+
+@bp.get("/payment-intents/<intent_id>")
+@portal_api
+def payment_intent(portal_name, intent_id):
+    """Back on the page (after 3-D Secure): billing asks Stripe and settles the payment."""
+    return jsonify(call("billing", "refresh_payment_intent", g.actor, intent_id))
+
+
+@bp.get("/payment-methods")
+@portal_api
+def list_payment_methods(portal_name):
+    return jsonify(call("billing", "list_payment_methods", g.actor))
+
+
+@bp.delete("/payment-methods/<method_id>")
+@portal_api
+def delete_payment_method(portal_name, method_id):
+    return jsonify(call("billing", "delete_payment_method", g.actor, method_id))
+
+
+@bp.get("/autopay")
+@portal_api
+def get_autopay(portal_name):
+    return jsonify(call("billing", "get_autopay", g.actor))
+
+
+@bp.put("/autopay")
+@portal_api
+def set_autopay(portal_name):
+    return jsonify(call("billing", "set_autopay", g.actor, json_body()))
+
+
 @bp.post("/quotes/<quote_id>/accept")
 @portal_api
 def accept_quote(portal_name, quote_id):

@@ -5,12 +5,18 @@
         return {"invoices": call("billing", "list_invoices", actor, ...)}
 
 A panel that fails (its service is down) is left out with a note instead of failing the page.
+A stopped service fails at once (the RPC client sees its queue has no consumer); one that is up
+but does not answer costs the page at most PANEL_RPC_TIMEOUT seconds per call, not the full one.
 """
 import logging
 
+from portico_kit import config
 from portico_kit.errors import ServiceError
 
+from ..calls import timeout_cap
+
 log = logging.getLogger(__name__)
+PANEL_RPC_TIMEOUT = config.env_float("PANEL_RPC_TIMEOUT", 3.0)
 CUSTOMER_PANELS = []     # the staff customer page: fn(actor, customer)
 PORTAL_HOME_PANELS = []  # the portal home page: fn(actor, portal_context)
 
@@ -36,7 +42,8 @@ def render_panels(panels, *args):
     rendered = []
     for _, template, fn in panels:
         try:
-            context = fn(*args)
+            with timeout_cap(PANEL_RPC_TIMEOUT):
+                context = fn(*args)
         except ServiceError as exc:
             if exc.status < 500:
                 raise

@@ -5,8 +5,9 @@ pages never decide that themselves. Forms post to their own routes and, when the
 the document page is shown again with the message next to the form that caused it.
 """
 import uuid
+from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from portico_kit.errors import Forbidden, ServiceError
@@ -60,11 +61,42 @@ def document_page(doc_type, document_id, errors=None, form=None, status=200):
     """The document with its forms; `errors`/`form` are keyed by form ("pay", "comment", ...)."""
     document = call("billing", f"get_{doc_type}", g.actor, document_id, view="page")  # a view, for staff to see
     comments = call("billing", "list_comments", g.actor, doc_type, document_id)
+    pay_config, cards = {"provider": "test"}, []
+    if doc_type == "invoice" and document["status"] in ("sent", "overdue", "partially_paid"):
+        pay_config = payment_config()
+        if pay_config["provider"] == "stripe":
+            cards = call("billing", "list_payment_methods", g.actor)["items"]
     # A new key per rendered Pay form: a double submit of this form charges once, a later retry
-    # (another card after a decline) is a new attempt.
-    return render("portal/billing/document.html", doc=DOCS[doc_type], document=document, comments=comments,
-                  errors=errors or {}, form=form or {}, idempotency_key=str(uuid.uuid4()),
-                  forwarding=features().get("forwarding")), status
+    # (another card after a decline) is a new attempt (Stripe: the script adds a number per attempt).
+    response = make_response(render("portal/billing/document.html", doc=DOCS[doc_type], document=document,
+                                    comments=comments, errors=errors or {}, form=form or {},
+                                    idempotency_key=str(uuid.uuid4()), forwarding=features().get("forwarding"),
+                                    pay_config=pay_config, saved_cards=cards), status)
+    if pay_config["provider"] == "stripe":
+        response.headers["Content-Security-Policy"] = stripe_csp(pay_config.get("js_url") or "")
+    return response
+
+
+def payment_config():
+    """Which provider the Pay form talks to; billing not answering it is the test provider's form
+    (a payment through it is then refused clearly, never charged wrongly)."""
+    try:
+        return call("billing", "payment_config", g.actor)
+    except ServiceError as exc:
+        if exc.status < 500:
+            raise
+        return {"provider": "test"}
+
+
+def stripe_csp(js_url):
+    """The page's policy, opened for Stripe.js: its script, its frames (card Element, 3-D Secure) and
+    the API it talks to (localstripe in tests serves all three from one address)."""
+    parts = urlsplit(js_url)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    stripe_hosts = "https://js.stripe.com https://hooks.stripe.com https://api.stripe.com"
+    return (f"default-src 'self'; img-src 'self' data: https://*.stripe.com; style-src 'self'; "
+            f"script-src 'self' {origin}; frame-src {origin} {stripe_hosts}; connect-src 'self' {origin} "
+            f"https://api.stripe.com; form-action 'self'; frame-ancestors 'none'")
 
 
 def refused(doc_type, document_id, form_name, exc):
@@ -226,7 +258,17 @@ def receipt_pdf(portal_name, payment_id):
 @portal_page
 def payments(portal_name):
     result = call("billing", "list_payments", g.actor, None, None, page_number(), PER_PAGE)
-    return render("portal/billing/payments.html", result=result)
+    online = payment_config()["provider"] == "stripe"
+    cards = call("billing", "list_payment_methods", g.actor)["items"] if online else []
+    autopay = call("billing", "get_autopay", g.actor) if online else {"enabled": False}
+    return render("portal/billing/payments.html", result=result, online=online, saved_cards=cards, autopay=autopay)
+
+
+@bp.get("/payments/<payment_id>")
+@portal_page
+def payment(portal_name, payment_id):
+    """One payment with its refunds; another customer's is a 404 page."""
+    return render("portal/billing/payment.html", payment=call("billing", "get_payment", g.actor, payment_id))
 
 
 def require_projects():

@@ -326,3 +326,9 @@ def new_payment():
 def billing_panel(actor, customer):
     return {"summary": call("billing", "customer_summary", actor, customer["id"]), "customer": customer}
 
+
+
+@customer_panel("staff/billing/payment_profile_panel.html", order=45)
+def payment_profile_panel(actor, customer):
+    """Autopay and saved cards (brand, last four, expiry): never the card itself."""
+    return {"profile": call("billing", "customer_payment_profile", actor, customer["id"])}

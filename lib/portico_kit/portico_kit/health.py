@@ -6,7 +6,7 @@ the broker and the database, which is what the gateway's /readyz needs.
 import os
 import time
 
-from nameko.rpc import rpc
+from .rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import text
 

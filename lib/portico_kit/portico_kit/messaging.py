@@ -19,7 +19,7 @@ import eventlet
 from kombu import Connection, Exchange, Queue
 from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
-from nameko.events import EventHandler, SERVICE_POOL, event_handler
+from nameko.events import EventHandler, SERVICE_POOL
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.standalone.events import get_event_exchange
 from nameko.timer import timer
@@ -117,9 +117,22 @@ def on_event(source_service, event_type):
                 log.exception("%s: event dropped", handler.__name__)
                 _rollback(self)
                 return None
-        return event_handler(source_service, event_type, handler_type=SERVICE_POOL,
-                             reliable_delivery=True, requeue_on_error=True)(handle)
+        return _EventHandler.decorator(source_service, event_type, handler_type=SERVICE_POOL,
+                                       reliable_delivery=True, requeue_on_error=True)(handle)
     return decorate
+
+
+class _EventHandler(EventHandler):
+    """nameko's, except that an ack or requeue the broker cannot take (connection lost in a
+    restart) is not fatal to the process: the broker redelivers the unacknowledged event."""
+
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except Exception as exc:
+            log.warning("%s: the event could not be acknowledged (%s: %s); the broker delivers it again",
+                        worker_ctx.call_id, exc.__class__.__name__, exc)
+            return result, exc_info
 
 
 def _rollback(service):

@@ -1,14 +1,58 @@
-"""Service-to-service RPC that never hangs.
+"""RPC between services that never hangs and never kills the answering service.
 
-nameko's RpcProxy waits forever for a stopped service, and a request left in the queue runs later,
-after the caller gave up. This proxy bounds the wait and lets the request expire in the queue.
+- `rpc`: nameko's entrypoint, except that a reply the broker cannot take (connection lost in a
+  restart) is logged and dropped: the caller times out or retries. nameko would let the error
+  escape the worker, and a container whose worker dies exits the whole process.
+- `TimedRpcProxy`: nameko's RpcProxy waits forever for a stopped service, and a request left in the
+  queue runs later, after the caller gave up. This proxy bounds the wait and lets the request
+  expire in the queue.
 """
+import logging
+
 import eventlet
+from nameko import rpc as nameko_rpc
 from nameko.exceptions import UnknownService
+from nameko.messaging import QueueConsumer
 from nameko.rpc import RpcProxy, ServiceProxy
 
 from . import config
 from .errors import ServiceTimeout, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _settle_quietly(settle):
+    """nameko acks and requeues only if the connection looks alive, and ignores amqp's
+    ConnectionError, but not the socket's own (ConnectionResetError in a broker restart), which
+    then kills the container. Unacknowledged, the broker delivers the message again."""
+    def settle_message(queue_consumer, message):
+        try:
+            settle(queue_consumer, message)
+        except OSError as exc:
+            log.warning("message not settled, the broker connection is gone (%s)", exc)
+    return settle_message
+
+
+# every QueueConsumer of the process: RPC requests, replies to our own calls, events
+QueueConsumer.ack_message = _settle_quietly(QueueConsumer.ack_message)
+QueueConsumer.requeue_message = _settle_quietly(QueueConsumer.requeue_message)
+
+
+class Rpc(nameko_rpc.Rpc):
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except Exception as exc:  # the broker is away: the work is done, only the answer is lost
+            log.warning("%s: the reply could not be sent and is dropped (%s: %s)",
+                        worker_ctx.call_id, exc.__class__.__name__, exc)
+            try:  # the request stays done once: the broker only redelivers it if this fails too
+                self.rpc_consumer.queue_consumer.ack_message(message)
+            except Exception:
+                log.debug("ack after a lost reply failed", exc_info=True)
+            return result, exc_info
+
+
+rpc = Rpc.decorator
 
 
 class TimedRpcProxy(RpcProxy):

@@ -5,10 +5,10 @@ shows the new logo and colour without asking accounts on every page."""
 import base64
 import binascii
 
-from nameko.rpc import rpc
 
 from portico_kit.actors import public
 from portico_kit.errors import Invalid, NotFound
+from portico_kit.rpc import rpc
 from portico_kit.validation import load
 
 from . import events, logos

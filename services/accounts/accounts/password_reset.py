@@ -1,12 +1,12 @@
 """Staff password reset by email link: single use, expiring, stored hashed, no account enumeration."""
 from datetime import timedelta
 
-from nameko.rpc import rpc
 from sqlalchemy import delete, select, update
 
 from portico_kit import config
 from portico_kit.actors import public, system_actor
 from portico_kit.errors import Gone, NotFound
+from portico_kit.rpc import rpc
 from portico_kit.security import hash_password, new_token, token_hash
 from portico_kit.throttle import Throttle
 from portico_kit.timeutil import aware, iso, utcnow

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +10,7 @@ from portico_kit.db import Database
 from portico_kit.errors import Conflict, Invalid, NotFound, Unauthorized
 from portico_kit.health import HealthMixin
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
+from portico_kit.rpc import rpc
 from portico_kit.security import hash_password, new_token, token_hash, verify_password
 from portico_kit.throttle import SignInThrottle, client_key
 from portico_kit.timeutil import aware, utcnow

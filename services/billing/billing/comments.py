@@ -1,8 +1,8 @@
 """Comments on invoices and quotes, by staff and by the customer (on its own sent documents)."""
-from nameko.rpc import rpc
 from sqlalchemy import select
 
 from portico_kit.actors import public
+from portico_kit.rpc import rpc
 from portico_kit.validation import load
 
 from . import events

@@ -13,6 +13,9 @@ QUOTE_ACCEPTED = "quote_accepted"
 QUOTE_DECLINED = "quote_declined"
 COMMENT_ADDED = "comment_added"
 PAYMENT_RECORDED = "payment_recorded"
+PAYMENT_REFUNDED = "payment_refunded"
+AUTOPAY_FAILED = "autopay_failed"
+CARD_EXPIRING = "card_expiring"
 DOCUMENT_FORWARDED = "document_forwarded"
 INVOICE_VIEWED = "invoice_viewed"
 QUOTE_VIEWED = "quote_viewed"
@@ -70,6 +73,21 @@ def payment_payload(payment, invoice, day, request_review=False):
                         "total": money.fmt(invoice.total, invoice.currency),
                         "balance_due": money.fmt(invoice.balance_due, invoice.currency), "currency": invoice.currency, "status": invoice_status(invoice, day)},
             "customer": customer_ref(invoice), "request_review": bool(request_review)}
+
+
+def refund_payload(refund, payment, invoice, day):
+    """payment_refunded: money given back on a payment (by staff, or in Stripe's dashboard)."""
+    return {"refund": {"id": refund.id, "payment_id": payment.id, "amount": money.fmt(refund.amount, refund.currency),
+                       "currency": refund.currency, "date": refund.date.isoformat(), "reason": refund.reason or "",
+                       "source": refund.source, "status": refund.status},
+            "payment": {"id": payment.id, "amount": money.fmt(payment.amount, payment.currency),
+                        "amount_refunded": money.fmt(payment.amount_refunded, payment.currency),
+                        "currency": payment.currency, "date": payment.date.isoformat(), "mode": payment.mode},
+            "invoice": {"id": invoice.id, "number": invoice.number,
+                        "total": money.fmt(invoice.total, invoice.currency),
+                        "balance_due": money.fmt(invoice.balance_due, invoice.currency), "currency": invoice.currency,
+                        "status": invoice_status(invoice, day)},
+            "customer": customer_ref(invoice)}
 
 
 def forwarded_payload(doc_type, doc, link, view_url, day):

@@ -2,12 +2,12 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from nameko.rpc import rpc
 from sqlalchemy import delete, or_, select
 
 from portico_kit.actors import public, require_staff
 from portico_kit.errors import Conflict, Invalid
 from portico_kit.pagination import paginate
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import utcnow
 from portico_kit.validation import load
 

@@ -2,7 +2,7 @@
 never a float; ids are UUID strings."""
 import uuid
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, false,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -115,7 +115,8 @@ class NumberSequence(Base):
 
 class Payment(Base):
     __tablename__ = "payments"
-    __table_args__ = (Index("ix_payments_org_customer", "org_id", "customer_id"),)
+    __table_args__ = (Index("ix_payments_org_customer", "org_id", "customer_id"),
+                      UniqueConstraint("charge_id", name="uq_payments_charge_id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(String(36))
@@ -132,10 +133,90 @@ class Payment(Base):
     # a card payment keeps the brand and last four digits only, never the number or cvc
     card_brand: Mapped[str | None] = mapped_column(String(20))
     card_last4: Mapped[str | None] = mapped_column(String(4))
+    # the processor's id (a test charge, a Stripe PaymentIntent): unique, so a replayed webhook or a
+    # webhook racing the customer's return can never write a second payment for one charge
     charge_id: Mapped[str | None] = mapped_column(String(100))
+    provider: Mapped[str | None] = mapped_column(String(20))  # test | stripe, for card payments
+    amount_refunded: Mapped[object] = mapped_column(MONEY, default=0, server_default="0")
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     invoice: Mapped[Invoice] = relationship(back_populates="payments")
+    refunds: Mapped[list["Refund"]] = relationship(order_by="Refund.created_at", back_populates="payment",
+                                                   lazy="selectin")
+
+
+class Refund(Base):
+    """Money given back on a payment: through Stripe for Stripe payments, recorded for the others.
+    `provider_refund_id` is unique: a refund made in Stripe's dashboard and reported by webhook
+    (however often) is recorded once."""
+    __tablename__ = "refunds"
+    __table_args__ = (Index("ix_refunds_org_customer", "org_id", "customer_id"),
+                      UniqueConstraint("provider_refund_id", name="uq_refunds_provider_refund_id"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(String(36))
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), index=True)
+    invoice_id: Mapped[str] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str] = mapped_column(String(36))
+    amount: Mapped[object] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="succeeded")  # succeeded|pending|failed
+    source: Mapped[str] = mapped_column(String(10), default="staff")  # staff | stripe (its dashboard)
+    provider_refund_id: Mapped[str | None] = mapped_column(String(100))
+    date: Mapped[object] = mapped_column(Date)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    payment: Mapped[Payment] = relationship(back_populates="refunds")
+
+
+class StripeCustomer(Base):
+    """The Stripe Customer that holds one Portico customer's cards (created on first use)."""
+    __tablename__ = "stripe_customers"
+
+    org_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    stripe_customer_id: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SavedCard(Base):
+    """A card the customer chose to keep (a Stripe PaymentMethod attached to their Stripe Customer):
+    brand, last four and expiry only; the card itself stays at Stripe."""
+    __tablename__ = "saved_cards"
+    __table_args__ = (Index("ix_saved_cards_org_customer", "org_id", "customer_id"),)
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)  # the PaymentMethod id, pm_...
+    org_id: Mapped[str] = mapped_column(String(36))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    brand: Mapped[str] = mapped_column(String(20))
+    last4: Mapped[str] = mapped_column(String(4))
+    exp_month: Mapped[int] = mapped_column(Integer)
+    exp_year: Mapped[int] = mapped_column(Integer)
+    expiry_reminded: Mapped[str | None] = mapped_column(String(7))  # "YYYY-MM" the reminder went out
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # the organization's, for "this month"
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Autopay(Base):
+    """A customer's autopay: their open invoices are charged off-session on the due date."""
+    __tablename__ = "autopay"
+
+    org_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    payment_method_id: Mapped[str | None] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # the organization's, for "today"
+    updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class StripeEvent(Base):
+    """Webhook events already handled (by Stripe's event id): a redelivery is answered 200 at once."""
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class PaymentAttempt(Base):
@@ -155,7 +236,16 @@ class PaymentAttempt(Base):
     invoice_id: Mapped[str] = mapped_column(String(36))
     amount: Mapped[object] = mapped_column(MONEY)  # fixed when claimed: a resumed attempt charges the same
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|succeeded|failed
+    # pending (claimed, not charged yet) | requires_action (3-D Secure) | processing | succeeded | failed
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    provider: Mapped[str] = mapped_column(String(20), default="test", server_default="test")
+    intent_id: Mapped[str | None] = mapped_column(String(100), index=True)  # the Stripe PaymentIntent
+    client_secret: Mapped[str | None] = mapped_column(String(200))  # for the browser's 3-D Secure step
+    payment_method_id: Mapped[str | None] = mapped_column(String(100))
+    save_card: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    kind: Mapped[str] = mapped_column(String(10), default="portal", server_default="portal")  # portal|autopay
+    # the organization's time zone when claimed: a webhook settling it later dates the payment by it
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     resumed: Mapped[int] = mapped_column(Integer, default=0)  # times a retry took a stale attempt over
     payment_id: Mapped[str | None] = mapped_column(String(36))
     charge_id: Mapped[str | None] = mapped_column(String(100))

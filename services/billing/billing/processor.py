@@ -1,9 +1,8 @@
 """Charging cards: the `PaymentProvider` interface and the test provider.
 
-`PAYMENT_PROVIDER` (nameko config or environment; default `test`) picks the provider. A real one
-(Stripe, Adyen ...) would be another `PaymentProvider` subclass registered in PROVIDERS: it would
-tokenize the card, `charge` with the idempotency key passed through to the provider, and `refund`
-by charge id. Nothing else in billing would change: it stores only what `Charge` returns.
+`PAYMENT_PROVIDER` (nameko config or environment; default `test`) picks the provider: `test` takes
+raw card fields on the portal API (`pay_invoice`); `stripe` (stripe_provider.py) works with
+Stripe.js in the browser, SetupIntents and PaymentIntents (online_payments.py).
 """
 import os
 import threading
@@ -135,7 +134,7 @@ class TestProcessor(PaymentProvider):
                                 "currency": currency})
 
 
-PROVIDERS = {"test": TestProcessor}
+PROVIDERS = ("test", "stripe")
 
 
 class PaymentGateway(DependencyProvider):
@@ -143,11 +142,20 @@ class PaymentGateway(DependencyProvider):
 
     def setup(self):
         config = self.container.config
-        name = config.get("PAYMENT_PROVIDER") or os.environ.get("PAYMENT_PROVIDER") or "test"
+
+        def setting(name, default=""):
+            return config.get(name) or os.environ.get(name) or default
+
+        name = setting("PAYMENT_PROVIDER", "test")
         if name not in PROVIDERS:
             raise RuntimeError(f"PAYMENT_PROVIDER={name!r} is not one of {sorted(PROVIDERS)}")
-        delay = float(config.get("PAYMENT_TEST_DELAY") or os.environ.get("PAYMENT_TEST_DELAY") or 0)
-        self.provider = PROVIDERS[name](delay=delay) if name == "test" else PROVIDERS[name]()
+        if name == "stripe":
+            from .stripe_provider import StripeProvider
+            self.provider = StripeProvider(setting("STRIPE_SECRET_KEY"), setting("STRIPE_PUBLISHABLE_KEY"),
+                                           setting("STRIPE_WEBHOOK_SECRET"), setting("STRIPE_API_BASE") or None,
+                                           setting("STRIPE_JS_URL") or None)
+        else:
+            self.provider = TestProcessor(delay=float(setting("PAYMENT_TEST_DELAY", "0")))
 
     def get_dependency(self, worker_ctx):
         return self.provider

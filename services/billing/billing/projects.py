@@ -1,11 +1,11 @@
 """Projects and their time entries: staff keep them; customers read them when the portal shows
 projects (features["projects"]), else 403 projects_hidden."""
-from nameko.rpc import rpc
 from sqlalchemy import select
 
 from portico_kit.actors import require_staff
 from portico_kit.errors import Forbidden, Invalid, NotFound
 from portico_kit.pagination import paginate
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import utcnow
 from portico_kit.validation import load
 

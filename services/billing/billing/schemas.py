@@ -119,6 +119,23 @@ class PayInvoiceSchema(StrictSchema):
     card = fields.Nested(CardSchema, required=True)
 
 
+class PaymentIntentSchema(StrictSchema):
+    """A Stripe payment: the card is a PaymentMethod id (from Stripe.js or a saved card)."""
+    amount = money_field(positive=True, allow_none=True)
+    payment_method_id = text(100, required=True, allow_blank=False)
+    save_card = StrictBoolean(allow_none=True)
+
+
+class AutopaySchema(StrictSchema):
+    enabled = StrictBoolean(required=True)
+    payment_method_id = text(100, allow_none=True)
+
+
+class RefundSchema(StrictSchema):
+    amount = money_field(positive=True, allow_none=True)  # absent: all that is left of the payment
+    reason = text(500, allow_none=True)
+
+
 class ForwardSchema(StrictSchema):
     email = EmailField(required=True)
     # shown in an email sent in the business's name: short, plain text, never a link
@@ -197,7 +214,16 @@ def payment_dict(payment):
             "customer_id": payment.customer_id, "customer_name": payment.customer_name,
             "amount": money.fmt(payment.amount, payment.currency), "currency": payment.currency, "date": _day(payment.date),
             "mode": payment.mode, "reference": payment.reference or "", "source": payment.source,
-            "card": card, "created_at": iso(payment.created_at)}
+            "card": card, "created_at": iso(payment.created_at),
+            "amount_refunded": money.fmt(payment.amount_refunded or 0, payment.currency),
+            "refunds": [refund_dict(r) for r in payment.refunds if r.status != "failed"]}
+
+
+def refund_dict(refund):
+    return {"id": refund.id, "payment_id": refund.payment_id, "invoice_id": refund.invoice_id,
+            "amount": money.fmt(refund.amount, refund.currency), "currency": refund.currency,
+            "status": refund.status, "reason": refund.reason or "", "source": refund.source,
+            "date": _day(refund.date), "created_at": iso(refund.created_at)}
 
 
 def comment_dict(comment):

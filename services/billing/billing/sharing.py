@@ -4,11 +4,11 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from nameko.rpc import rpc
 from sqlalchemy import func, select
 
 from portico_kit.actors import public, require_customer, require_staff, system_actor
 from portico_kit.errors import Forbidden, Gone, NotFound, TooManyRequests
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import aware, iso, utcnow
 from portico_kit.validation import load
 

@@ -2,12 +2,12 @@
 (days in the organization's time zone), with a running balance and the ageing of what is open at
 the end (ledger.py does the arithmetic). Staff can email it (`statement_sent`)."""
 
-from nameko.rpc import rpc
 from sqlalchemy import select
 
 from portico_kit.actors import public, require_staff
 from portico_kit.errors import Invalid
 from portico_kit.money import CURRENCIES
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import parse_day
 
 from . import events, ledger

@@ -4,11 +4,11 @@ import logging
 from collections import defaultdict
 from decimal import Decimal
 
-from nameko.rpc import rpc
 from sqlalchemy import func, select
 
 from portico_kit.actors import require_staff, system_actor
 from portico_kit.errors import Invalid, NotFound, ServiceError
+from portico_kit.rpc import rpc
 
 from . import money
 from .documents import viewer, visible

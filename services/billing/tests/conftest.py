@@ -12,7 +12,7 @@ from portico_kit.testing.waiting import wait_until
 from . import fakes
 
 EVENT_TYPES = ("invoice_sent", "invoice_voided", "quote_sent", "quote_accepted", "quote_declined", "invoice_viewed",
-               "quote_viewed", "statement_sent",
+               "quote_viewed", "statement_sent", "payment_refunded", "autopay_failed", "card_expiring",
                "comment_added", "payment_recorded", "document_forwarded")
 RECEIVED = []
 

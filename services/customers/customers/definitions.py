@@ -1,10 +1,10 @@
 """RPC methods for the organization's custom field definitions (mixed into CustomersService)."""
-from nameko.rpc import rpc
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit.actors import org_of, require_staff
 from portico_kit.errors import Conflict, Invalid, NotFound
+from portico_kit.rpc import rpc
 from portico_kit.validation import load
 
 from .custom_fields import (MAX_FIELDS, DefinitionSchema, DefinitionUpdateSchema, check_definition,

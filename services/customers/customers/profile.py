@@ -5,10 +5,10 @@ portal and its own contact details; it may change them only while the organizati
 (portal preference `allow_profile_edit`, asked of the portal service on every write).
 """
 from marshmallow import fields
-from nameko.rpc import rpc
 
 from portico_kit.actors import public, require_customer
 from portico_kit.errors import Forbidden, NotFound
+from portico_kit.rpc import rpc
 from portico_kit.schemas import AddressSchema, language
 from portico_kit.validation import StrictSchema, load, text
 

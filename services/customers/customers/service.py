@@ -1,6 +1,5 @@
 import logging
 
-from nameko.rpc import rpc
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -10,7 +9,7 @@ from portico_kit.errors import Conflict, Invalid, NotFound, ServiceUnavailable
 from portico_kit.health import HealthMixin
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.pagination import paginate
-from portico_kit.rpc import TimedRpcProxy
+from portico_kit.rpc import TimedRpcProxy, rpc
 from portico_kit.validation import load
 
 from . import events

@@ -6,13 +6,12 @@ and caches the PDF by a hash of what it printed. Rendering is CPU-heavy: scale t
 """
 import logging
 
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from portico_kit.actors import org_of
 from portico_kit.db import Database
 from portico_kit.health import HealthMixin
-from portico_kit.rpc import TimedRpcProxy
+from portico_kit.rpc import TimedRpcProxy, rpc
 
 from . import cache, facturx, render, sources
 from .schemas import check_kind, check_params, pdf_dict

@@ -194,6 +194,80 @@ def statement_sent(envelope, lookup):
     return _on_behalf("statement", org, people, context, attachment, lookup.branding(org_id) if people else None)
 
 
+PAYMENT_MODES = {"bank_transfer": "Bank transfer", "cash": "Cash", "cheque": "Cheque", "card": "Card",
+                 "other": "Other"}
+
+
+def payment_recorded(envelope, lookup):
+    """Staff hear of a portal payment (portal activity); the customer gets a receipt for every
+    payment, online or recorded by staff, unless the organization switched receipts off."""
+    mails = portal_activity(envelope, lookup)
+    data, org_id = envelope["data"], envelope["org_id"]
+    payment = data.get("payment") or {}
+    org = lookup.organization(org_id)
+    prefs = lookup.preferences(org_id, org.get("name"))
+    if prefs.get("send_payment_receipts") is False:
+        return mails
+    portal_url = prefs.get("portal_url") or ""
+    document = document_of(data, portal_url)
+    people, on_portal = customer_recipients(lookup, org_id, data["customer"]["id"])
+    currency = payment.get("currency")
+    context = {"organization": organization_context(org), "customer": customer_of(data), "document": document,
+               "payment": {"amount": money(payment.get("amount"), currency), "date": day(payment.get("date")),
+                           "mode": PAYMENT_MODES.get(payment.get("mode"), payment.get("mode") or ""),
+                           "reference": payment.get("reference") or "",
+                           "url": f"{portal_url}/payments" if portal_url else ""},
+               "portal_enabled": on_portal, "portal_url": portal_url}
+    branding = lookup.branding(org_id) if people else {}
+    attachment = ({"kind": "receipt", "ref": payment["id"]}
+                  if branding.get("attach_pdf_to_emails") and payment.get("id") else None)
+    return mails + _on_behalf("payment_receipt", org, people, context, attachment, branding)
+
+
+def payment_refunded(envelope, lookup):
+    data, org_id = envelope["data"], envelope["org_id"]
+    org = lookup.organization(org_id)
+    prefs = lookup.preferences(org_id, org.get("name"))
+    portal_url = prefs.get("portal_url") or ""
+    refund, payment = data.get("refund") or {}, data.get("payment") or {}
+    currency = refund.get("currency")
+    people, on_portal = customer_recipients(lookup, org_id, data["customer"]["id"])
+    document = document_of({"invoice": data.get("invoice")}, portal_url)
+    context = {"organization": organization_context(org), "customer": customer_of(data), "document": document,
+               "refund": {"amount": money(refund.get("amount"), currency), "date": day(refund.get("date")),
+                          "reason": refund.get("reason") or ""},
+               "payment": {"amount": money(payment.get("amount"), currency)},
+               "portal_enabled": on_portal, "portal_url": portal_url}
+    return _on_behalf("payment_refunded", org, people, context)
+
+
+def autopay_failed(envelope, lookup):
+    data, org_id = envelope["data"], envelope["org_id"]
+    org = lookup.organization(org_id)
+    prefs = lookup.preferences(org_id, org.get("name"))
+    invoice = data.get("invoice") or {}
+    document = document_of({"invoice": invoice}, prefs.get("portal_url"))
+    people, _ = customer_recipients(lookup, org_id, data["customer"]["id"])
+    context = {"organization": organization_context(org), "customer": customer_of(data), "document": document,
+               "error": {"message": (data.get("error") or {}).get("message") or ""}}
+    return _on_behalf("autopay_failed", org, people, context)
+
+
+def card_expiring(envelope, lookup):
+    data, org_id = envelope["data"], envelope["org_id"]
+    org = lookup.organization(org_id)
+    prefs = lookup.preferences(org_id, org.get("name"))
+    card = data.get("card") or {}
+    people, _ = customer_recipients(lookup, org_id, data["customer"]["id"])
+    portal_url = prefs.get("portal_url") or ""
+    context = {"organization": organization_context(org), "customer": customer_of(data),
+               "card": {"brand": (card.get("brand") or "card").capitalize(), "last4": card.get("last4") or "",
+                        "expiry": f"{int(card.get('exp_month') or 0):02d}/{card.get('exp_year') or ''}"},
+               "autopay": bool(data.get("autopay")),
+               "payment_methods_url": f"{portal_url}/payments" if portal_url else ""}
+    return _on_behalf("card_expiring", org, people, context)
+
+
 def document_customer(data, document):
     return data["customer"]["id"]
 
@@ -344,7 +418,10 @@ PLANNERS = {
     "quote_accepted": portal_activity,
     "quote_declined": portal_activity,
     "comment_added": comment_added,
-    "payment_recorded": portal_activity,
+    "payment_recorded": payment_recorded,
+    "payment_refunded": payment_refunded,
+    "autopay_failed": autopay_failed,
+    "card_expiring": card_expiring,
     "customer_updated": portal_activity,
     "document_forwarded": document_forwarded,
     "review_requested": review_requested,

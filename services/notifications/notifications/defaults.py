@@ -126,6 +126,62 @@ DEFAULTS = {
             "{{ organization.name }}"
         ),
     },
+    "payment_receipt": {
+        "subject": "Receipt for your payment of {{ payment.amount }} to {{ organization.name }}",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "Thank you: {{ organization.name }} received your payment of {{ payment.amount }} on "
+            "{{ payment.date }} for invoice {{ document.number }} ({{ payment.mode }}"
+            "{% if payment.reference %}, {{ payment.reference }}{% endif %}).\n\n"
+            "{% if document.status == 'paid' %}\n"
+            "The invoice is now paid in full.\n"
+            "{% else %}\n"
+            "Still to pay on this invoice: {{ document.balance }}.\n"
+            "{% endif %}\n\n"
+            "{% if portal_enabled %}\n"
+            "Your payments and their receipts are in your customer portal:\n{{ payment.url }}\n"
+            "{% endif %}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "payment_refunded": {
+        "subject": "{{ organization.name }} refunded {{ refund.amount }}",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "{{ organization.name }} refunded {{ refund.amount }} of your payment of {{ payment.amount }} "
+            "for invoice {{ document.number }} on {{ refund.date }}."
+            "{% if refund.reason %} Reason: {{ refund.reason }}{% endif %}\n\n"
+            "It goes back the way you paid; a card refund can take a few days to show.\n\n"
+            "{% if portal_enabled %}\n"
+            "See the invoice in your customer portal:\n{{ document.url }}\n"
+            "{% endif %}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "autopay_failed": {
+        "subject": "Your automatic payment of invoice {{ document.number }} did not go through",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "We tried to charge your saved card for invoice {{ document.number }} ({{ document.balance }}) "
+            "today, as your autopay is set up to, but it did not go through: {{ error.message }}\n\n"
+            "The invoice is still open. You can pay it with another card here:\n{{ document.url }}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
+    "card_expiring": {
+        "subject": "Your saved card ending in {{ card.last4 }} expires this month",
+        "body": (
+            "Hello {{ recipient.name }},\n\n"
+            "The {{ card.brand }} card ending in {{ card.last4 }} that you saved with {{ organization.name }} "
+            "expires at the end of this month ({{ card.expiry }})."
+            "{% if autopay %} Your autopay uses it: add a new card so that your invoices keep being paid "
+            "on time.{% endif %}\n\n"
+            "{% if payment_methods_url %}\n"
+            "Add a card the next time you pay in your customer portal:\n{{ payment_methods_url }}\n"
+            "{% endif %}\n\n"
+            "{{ organization.name }}"
+        ),
+    },
     "staff_password_reset": {
         "subject": "Reset your Portico password",
         "body": (

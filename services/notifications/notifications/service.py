@@ -1,4 +1,3 @@
-from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import select
 
@@ -8,7 +7,7 @@ from portico_kit.db import Database
 from portico_kit.errors import Conflict, Invalid, NotFound
 from portico_kit.health import HealthMixin
 from portico_kit.pagination import paginate
-from portico_kit.rpc import TimedRpcProxy
+from portico_kit.rpc import TimedRpcProxy, rpc
 from portico_kit.timeutil import utcnow
 
 from . import delivery

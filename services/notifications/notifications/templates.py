@@ -5,11 +5,11 @@ page: list, read, save (checked first), preview with sample data, reset to the d
 """
 import logging
 
-from nameko.rpc import rpc
 from sqlalchemy import select
 
 from portico_kit.actors import require_staff
 from portico_kit.errors import Invalid, NotFound
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import iso, utcnow
 from portico_kit.validation import load
 

@@ -39,7 +39,7 @@ class FakeLookup:
         return self.the_customer
 
     def branding(self, org_id):
-        return {"attach_pdf_to_emails": False}
+        return {"attach_pdf_to_emails": self.prefs.get("attach_pdf_to_emails", False)}
 
 
 def plan(event_type, data, lookup, actor=None):
@@ -85,7 +85,8 @@ def test_activity_goes_to_every_staff_member_only_for_the_customers_own_actions(
     quote_id = mails[0].context["document"]["id"]
     assert mails[0].context["document"]["staff_url"] == f"https://portico.example/app/quotes/{quote_id}"
     assert plan("quote_accepted", payloads.quote_accepted(CUSTOMER), lookup, STAFF_ACTOR) == []
-    assert plan("payment_recorded", payloads.payment_recorded(CUSTOMER, source="staff"), lookup, STAFF_ACTOR) == []
+    staff_payment = plan("payment_recorded", payloads.payment_recorded(CUSTOMER, source="staff"), lookup, STAFF_ACTOR)
+    assert to(staff_payment) == [("payment_receipt", "bob@bikes.test")]  # the customer's receipt only
     assert plan("customer_updated", payloads.customer_updated(CUSTOMER), lookup, STAFF_ACTOR) == []
     staff_comment = payloads.comment_added(CUSTOMER, "hi", "staff", "Olive Owner")
     assert {m.kind for m in plan("comment_added", staff_comment, lookup, STAFF_ACTOR)} == {"comment_notification"}
@@ -129,3 +130,44 @@ def test_changed_fields_read_as_labels_in_the_activity_email():
     details = mail.context["activity"]["details"]
     assert "PO number: PO-2" in details and "Cost centre: 42" in details and "Contact phone: +49 30 1" in details
     assert "website: https://bikes.test" in details
+
+
+def test_every_payment_gets_a_receipt_with_its_pdf_when_branding_says_so_and_none_when_switched_off():
+    data = payloads.payment_recorded(CUSTOMER, source="portal", amount="250.00")
+    mails = plan("payment_recorded", data, FakeLookup(attach_pdf_to_emails=True), CUSTOMER_ACTOR)
+    assert to(mails) == [("portal_activity", "olive@acme.test"), ("portal_activity", "sam@acme.test"),
+                         ("payment_receipt", "bob@bikes.test")]  # staff still get the activity email
+    receipt = mails[-1]
+    assert receipt.attachment == {"kind": "receipt", "ref": data["payment"]["id"]}
+    assert receipt.context["payment"]["amount"] == "€250.00" and receipt.context["payment"]["mode"] == "Card"
+    assert receipt.context["payment"]["url"] == "https://portico.example/portal/acme/payments"
+    assert plan("payment_recorded", data, FakeLookup(), CUSTOMER_ACTOR)[-1].attachment is None
+    off = FakeLookup(send_payment_receipts=False)
+    assert [m.kind for m in plan("payment_recorded", data, off, CUSTOMER_ACTOR)] == ["portal_activity"] * 2
+
+
+def test_a_refund_emails_the_customer():
+    data = {"refund": {"id": "r1", "payment_id": "p1", "amount": "40.00", "currency": "EUR", "date": "2026-12-05",
+                       "reason": "Returned", "source": "staff", "status": "succeeded"},
+            "payment": {"id": "p1", "amount": "250.00", "amount_refunded": "40.00", "currency": "EUR",
+                        "date": "2026-12-04", "mode": "card"},
+            "invoice": {"id": "inv-1", "number": "INV-000001", "total": "1250.00", "balance_due": "1040.00",
+                        "currency": "EUR", "status": "partially_paid"},
+            "customer": {"id": "cu-1", "display_name": "Bob's Bikes"}}
+    [mail] = plan("payment_refunded", data, FakeLookup(), STAFF_ACTOR)
+    assert (mail.kind, mail.to_email) == ("payment_refunded", "bob@bikes.test")
+    assert mail.context["refund"]["amount"] == "€40.00" and mail.context["document"]["number"] == "INV-000001"
+
+
+def test_a_failed_autopay_and_an_expiring_card_email_the_customer():
+    failed = {"invoice": {"id": "inv-1", "number": "INV-000001", "balance_due": "50.00", "currency": "EUR",
+                          "due_date": "2026-12-02"},
+              "customer": {"id": "cu-1", "display_name": "Bob's Bikes"},
+              "error": {"code": "card_declined", "message": "Your card was declined."}}
+    [mail] = plan("autopay_failed", failed, FakeLookup())
+    assert (mail.kind, mail.to_email) == ("autopay_failed", "bob@bikes.test")
+    assert mail.context["document"]["url"] == "https://portico.example/portal/acme/invoices/inv-1"
+    expiring = {"card": {"id": "pm_1", "brand": "visa", "last4": "4242", "exp_month": 3, "exp_year": 2027},
+                "customer": {"id": "cu-1", "display_name": ""}, "autopay": True}
+    [mail] = plan("card_expiring", expiring, FakeLookup())
+    assert mail.kind == "card_expiring" and mail.context["card"]["expiry"] == "03/2027"

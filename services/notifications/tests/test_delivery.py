@@ -117,7 +117,8 @@ def test_an_event_that_could_not_even_be_recorded_goes_back_to_the_queue(system,
     """Our own database failing as the event arrives: the event is not acknowledged away but
     redelivered, and its email goes out once the database answers again."""
     from sqlalchemy.exc import OperationalError
-    from notifications import events, inbox as inbox_module
+    from portico_kit import messaging
+    from notifications import inbox as inbox_module
     real_accept, failures = inbox_module.accept, []
 
     def flaky_accept(session, envelope, handler):
@@ -126,7 +127,7 @@ def test_an_event_that_could_not_even_be_recorded_goes_back_to_the_queue(system,
             raise OperationalError("INSERT", {}, Exception("database is locked"))
         return real_accept(session, envelope, handler)
     monkeypatch.setattr(inbox_module, "accept", flaky_accept)
-    monkeypatch.setattr(events, "REQUEUE_PAUSE", 0.1)
+    monkeypatch.setattr(messaging, "REQUEUE_PAUSE", 0.1)  # every consumer's on_event
     envelope = dispatch_event("portal", "portal_invitation_created", invitation(org), org_id=org.id)
     system.mail.wait_for("bob@bikes.test")
     assert failures == [envelope["event_id"]] * 3

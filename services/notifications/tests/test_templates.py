@@ -7,7 +7,8 @@ from notifications.defaults import DEFAULTS
 from notifications.kinds import EDITABLE
 
 KINDS = {"portal_invitation", "password_reset", "invoice_sent", "quote_sent", "comment_notification",
-         "portal_activity", "document_forwarded", "review_request", "statement"}
+         "portal_activity", "document_forwarded", "review_request", "statement", "payment_receipt", "payment_refunded",
+         "autopay_failed", "card_expiring"}
 
 
 def test_every_kind_is_listed_with_its_default(system, org):

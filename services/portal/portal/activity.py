@@ -6,7 +6,6 @@ accepted, a payment staff recorded, or a staff edit of the customer is not porta
 """
 from datetime import datetime
 
-from nameko.rpc import rpc
 from sqlalchemy import nulls_last, select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +13,7 @@ from portico_kit.actors import require_staff
 from portico_kit.errors import Invalid
 from portico_kit.messaging import first_delivery, on_event
 from portico_kit.pagination import paginate
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import iso, local_days_to_utc, parse_day, utcnow
 
 from .models import ActivityEntry, PortalAccess, PortalContact, ProcessedEvent

@@ -1,9 +1,9 @@
 """Portal access of one contact person: staff turn it off (sessions end at once) and on again."""
-from nameko.rpc import rpc
 from sqlalchemy import delete, update
 
 from portico_kit.actors import require_staff
 from portico_kit.errors import Conflict, Invalid, NotFound
+from portico_kit.rpc import rpc
 from portico_kit.timeutil import utcnow
 
 from .models import Invitation, PasswordReset, PortalAccess, PortalContact, PortalSession

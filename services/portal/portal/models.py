@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portico_kit.messaging import OutboxEventMixin, ProcessedEventMixin
@@ -35,6 +35,8 @@ class PortalPreferences(Base):
     reviews_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     show_projects: Mapped[bool] = mapped_column(Boolean, default=False)
     allow_profile_edit: Mapped[bool] = mapped_column(Boolean, default=False)
+    # every payment (online or recorded by staff) emails the customer a receipt (notifications)
+    send_payment_receipts: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # the organization's branding, from accounts' organization_updated: shown in the portal header
     logo_url: Mapped[str | None] = mapped_column(String(300))
     accent_color: Mapped[str | None] = mapped_column(String(7))

@@ -2,12 +2,12 @@
 answer for an unknown email as for a known one (no account enumeration)."""
 from datetime import timedelta
 
-from nameko.rpc import rpc
 from sqlalchemy import delete, select, update
 
 from portico_kit import config
 from portico_kit.actors import public, system_actor
 from portico_kit.errors import Forbidden, Gone, NotFound
+from portico_kit.rpc import rpc
 from portico_kit.security import hash_password, new_token, token_hash
 from portico_kit.throttle import Throttle
 from portico_kit.timeutil import aware, iso, utcnow

@@ -6,7 +6,7 @@ from portico_kit.timeutil import iso
 from portico_kit.validation import EmailField, StrictBoolean, StrictSchema, text
 
 FLAGS = ("notify_staff_on_activity", "allow_forwarding", "notify_customer_on_comment",
-         "reviews_enabled", "show_projects", "allow_profile_edit")
+         "reviews_enabled", "show_projects", "allow_profile_edit", "send_payment_receipts")
 
 
 class PreferencesSchema(StrictSchema):
@@ -19,6 +19,7 @@ class PreferencesSchema(StrictSchema):
     reviews_enabled = StrictBoolean()
     show_projects = StrictBoolean()
     allow_profile_edit = StrictBoolean()
+    send_payment_receipts = StrictBoolean()
 
 
 class AcceptInvitationSchema(StrictSchema):

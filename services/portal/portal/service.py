@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +11,7 @@ from portico_kit.errors import Conflict, Forbidden, Gone, Invalid, NotFound, Una
 from portico_kit.health import HealthMixin
 from portico_kit.l10n import language_or_none, pick_language
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
-from portico_kit.rpc import TimedRpcProxy
+from portico_kit.rpc import TimedRpcProxy, rpc
 from portico_kit.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
 from portico_kit.throttle import SignInThrottle, client_key
 from portico_kit.timeutil import aware, iso, utcnow
@@ -440,4 +439,5 @@ PREFERENCE_DEFAULTS = {
     # privacy first: customers get more only when staff switch it on
     "notify_staff_on_activity": True, "allow_forwarding": False, "notify_customer_on_comment": True,
     "reviews_enabled": False, "show_projects": False, "allow_profile_edit": False,
+    "send_payment_receipts": True,
 }

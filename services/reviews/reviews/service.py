@@ -1,6 +1,5 @@
 from decimal import ROUND_HALF_UP, Decimal
 
-from nameko.rpc import rpc
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -9,7 +8,7 @@ from portico_kit.db import Database
 from portico_kit.errors import Conflict, Forbidden, Invalid, NotFound
 from portico_kit.health import HealthMixin
 from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin, first_delivery
-from portico_kit.rpc import TimedRpcProxy
+from portico_kit.rpc import TimedRpcProxy, rpc
 from portico_kit.timeutil import utcnow
 from portico_kit.validation import load
 
