@@ -1,7 +1,7 @@
 """online payments (Stripe intents on attempts), refunds, saved cards, autopay, webhook events
 
 Revision ID: 3971ed69d790
-Revises: d02a37071d2e
+Revises: 4cb7894d5c20
 Create Date: 2026-12-02 01:46:56.333419
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '3971ed69d790'
-down_revision = 'd02a37071d2e'
+down_revision = '4cb7894d5c20'  # after the share-link migration that landed first
 branch_labels = None
 depends_on = None
 

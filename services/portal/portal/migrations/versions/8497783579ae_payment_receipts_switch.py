@@ -1,7 +1,7 @@
 """payment receipts switch
 
 Revision ID: 8497783579ae
-Revises: 24d442c10888
+Revises: 8c14f1bbb840
 Create Date: 2026-12-02 02:01:54.744316
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '8497783579ae'
-down_revision = '24d442c10888'
+down_revision = '8c14f1bbb840'  # after the sign-in throttle migration that landed first
 branch_labels = None
 depends_on = None
 
