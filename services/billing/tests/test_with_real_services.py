@@ -27,6 +27,7 @@ def test_documents_forwarding_and_projects_against_the_real_services(real):
     staff = staff_actor("org-r")
     customer = customers.create_customer(staff, {"display_name": "Real Customer", "email": "real@cust.test",
                                                  "currency": "EUR"})
+    portal.enable_portal(staff, customer["id"])  # a customer acts in the portal, and its share links live, once enabled
     me = {"kind": "customer", "org_id": "org-r", "customer_id": customer["id"],
           "contact_id": customer["contacts"][0]["id"], "name": "Rea", "email": "real@cust.test"}
     with pytest.raises(Invalid) as err:
