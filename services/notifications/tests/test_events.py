@@ -143,16 +143,18 @@ def test_portal_activity_emails_every_staff_member_when_switched_on(system, org,
     assert "Balance due now: €1,000.00" in by_subject[
         f"{customer['display_name']} paid €250.00 on invoice INV-000042"]
     assert "Lovely work, on time." in by_subject[f"{customer['display_name']} left a 4-star review"]
-    assert len(system.mail.to("bob@bikes.test")) == 0  # the customer is never told about their own actions
+    # the customer is never told about their own actions, but gets the receipt for their payment (issue 12)
+    assert [m["Subject"].startswith("Receipt for your payment") for m in system.mail.wait_for("bob@bikes.test")] == [True]
 
 
 def test_no_activity_email_when_switched_off(system, org, dispatch_event):
     customer = org.customer("Bob's Bikes", email="bob@bikes.test")
     org.set_prefs(notify_staff_on_activity=False)
     for source, event_type, data, actor, _ in activity_events(org, customer):
-        handled(system, dispatch_event(source, event_type, data, org_id=org.id, actor=actor), emails=0)
+        receipt = 1 if event_type == "payment_recorded" else 0  # the customer's receipt is not activity
+        handled(system, dispatch_event(source, event_type, data, org_id=org.id, actor=actor), emails=receipt)
     assert system.mail.to(org.owner_email) == []
-    assert system.notifications.list_messages(org.staff)["total"] == 0
+    assert [m["kind"] for m in system.notifications.list_messages(org.staff)["items"]] == ["payment_receipt"]
 
 
 def test_staff_comment_reaches_the_customer_with_the_document_link_when_switched_on(system, org, dispatch_event):
