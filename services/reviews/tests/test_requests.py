@@ -116,7 +116,10 @@ def test_a_payment_arriving_while_customers_is_down_is_asked_once_it_is_back(
     import eventlet
     eventlet.sleep(7)  # past one call timeout (5 s): the event went back to the queue
     reviews = rpc_client("reviews")
-    assert reviews.list_customer_requests(staff, customer["id"]) == []
+    kim = {"kind": "customer", "org_id": "org-9", "customer_id": customer["id"],
+           "contact_id": customer["contacts"][0]["id"], "name": "Kim", "email": "kim@x.test"}
+    # the customer's own list (staff's asks customers whether the id is theirs, and customers is down)
+    assert reviews.list_open_requests(kim) == []
     back = container_factory(CustomersService, customers_config)
     back.start()
     [request] = wait_until(lambda: reviews.list_customer_requests(staff, customer["id"]), timeout=30)
