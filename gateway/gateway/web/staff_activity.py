@@ -1,11 +1,11 @@
 """Portal activity: what customers did in the portal, for a period, and each contact's last sign-in."""
-import zoneinfo
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from flask import Blueprint, g, render_template, request
 
 from portico_kit.errors import ServiceError
 from portico_kit.i18n import N_
+from portico_kit.timeutil import today_in
 
 from ..auth import staff_page
 from ..calls import call
@@ -21,14 +21,6 @@ KINDS = [("", N_("Everything")), ("quote_accepted", N_("Quotes accepted")), ("qu
          ("document_forwarded", N_("Documents forwarded")), ("review_submitted", N_("Reviews")),
          ("signed_in", N_("Sign-ins")), ("invitation_accepted", N_("Invitations accepted")),
          ("invoice_viewed", N_("Invoices viewed")), ("quote_viewed", N_("Quotes viewed"))]
-
-
-def today_in(zone_name):
-    try:
-        zone = zoneinfo.ZoneInfo(zone_name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = timezone.utc
-    return datetime.now(zone).date()
 
 
 def period_dates(period, today):

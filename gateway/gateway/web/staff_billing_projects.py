@@ -4,12 +4,12 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
+from portico_kit.timeutil import today_in
 
 from ..auth import staff_page
 from ..calls import call
 from .billing_forms import project_body, time_entry_body
 from .forms import field_errors
-from .staff_reviews import today_in
 # Not imported as `bp`: the app registers every web module's `bp`, and this one is staff_billing's.
 from .staff_billing import PER_PAGE, customer_choices, page_number, user_error
 from .staff_billing import bp as billing_bp

@@ -1,12 +1,12 @@
 """Staff pages for reviews: the Customer Review Report, and asking a customer from its page."""
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, timedelta
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
 from portico_kit.i18n import N_
+from portico_kit.timeutil import today_in
 
 from ..api.reviews import csv_response
 from ..auth import staff_page
@@ -17,13 +17,6 @@ bp = Blueprint("staff_reviews", __name__, url_prefix="/app")
 
 PRESETS = (("this_week", N_("This week")), ("this_month", N_("This month")), ("last_month", N_("Last month")),
            ("this_quarter", N_("This quarter")), ("this_year", N_("This year")), ("custom", N_("Custom range")))
-
-
-def today_in(timezone_name):
-    try:
-        return datetime.now(ZoneInfo(timezone_name or "UTC")).date()
-    except (ZoneInfoNotFoundError, ValueError):
-        return datetime.utcnow().date()
 
 
 def preset_range(preset, today):
