@@ -40,3 +40,19 @@ def child_exit(server, worker):
 
 def on_exit(server):
     shutil.rmtree(os.environ.get("PROMETHEUS_MULTIPROC_DIR", ""), ignore_errors=True)
+
+
+def post_fork(server, worker):
+    """A worker dies with its master, even when the master is SIGKILLed (a supervisor's grace ran
+    out while a worker was still importing the app): PR_SET_PDEATHSIG is not inherited by fork."""
+    import ctypes
+    import signal
+    import sys
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != worker.ppid:  # the master died before prctl took effect
+        os._exit(0)
