@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
+from markupsafe import Markup
 
+from portico_kit import zatca
 from portico_kit.errors import Forbidden, ServiceError
 
 from ..auth import portal_page
@@ -68,10 +70,12 @@ def document_page(doc_type, document_id, errors=None, form=None, status=200):
             cards = call("billing", "list_payment_methods", g.actor)["items"]
     # A new key per rendered Pay form: a double submit of this form charges once, a later retry
     # (another card after a decline) is a new attempt (Stripe: the script adds a number per attempt).
+    title, qr = tax_invoice(document) if doc_type == "invoice" else (None, None)
     response = make_response(render("portal/billing/document.html", doc=DOCS[doc_type], document=document,
                                     comments=comments, errors=errors or {}, form=form or {},
                                     idempotency_key=str(uuid.uuid4()), forwarding=features().get("forwarding"),
-                                    pay_config=pay_config, saved_cards=cards), status)
+                                    pay_config=pay_config, saved_cards=cards, tax_title=title, zatca_qr=qr),
+                             status)
     if pay_config["provider"] == "stripe":
         response.headers["Content-Security-Policy"] = stripe_csp(pay_config.get("js_url") or "")
     return response
@@ -97,6 +101,26 @@ def stripe_csp(js_url):
     return (f"default-src 'self'; img-src 'self' data: https://*.stripe.com; style-src 'self'; "
             f"script-src 'self' {origin}; frame-src {origin} {stripe_hosts}; connect-src 'self' {origin} "
             f"https://api.stripe.com; form-action 'self'; frame-ancestors 'none'")
+
+
+def tax_invoice(document):
+    """("Tax Invoice" or None, the ZATCA QR code as SVG or None) for an invoice of a seller in Saudi
+    Arabia or the UAE (portico_kit.zatca); the same as on its PDF."""
+    country = (g.actor or {}).get("org_country")
+    if (country or "").upper() not in zatca.TAX_INVOICE_COUNTRIES:
+        return None, None
+    seller = call("accounts", "get_letterhead", g.actor)
+    if not zatca.issues_tax_invoices(seller.get("country"), seller.get("tax_id")):
+        return None, None
+    customer_tax_id = (call("customers", "get_profile", g.actor).get("customer") or {}).get("tax_id")
+    title = zatca.invoice_title(seller.get("country"), seller.get("tax_id"), customer_tax_id)
+    qr = None
+    if zatca.carries_qr(seller.get("country"), seller.get("tax_id")):
+        payload = zatca.qr_payload(seller.get("name") or "", seller["tax_id"],
+                                   document.get("sent_at") or document.get("created_at") or document.get("date"),
+                                   document.get("total") or "0", document.get("tax_total") or "0")
+        qr = {"payload": payload, "svg": Markup(zatca.qr_svg(payload, scale=4))}
+    return title, qr
 
 
 def refused(doc_type, document_id, form_name, exc):
