@@ -124,8 +124,10 @@ def record_payment():
 @bp.post("/payments/<payment_id>/refunds")
 @staff_api
 def refund_payment(payment_id):
-    """Through Stripe for a Stripe payment, recorded for the others; 422 amount_exceeds_refundable."""
-    return jsonify(call("billing", "refund_payment", g.actor, payment_id, json_body(allow_empty=True))), 201
+    """Through Stripe for a Stripe payment, recorded for the others; 422 amount_exceeds_refundable.
+    The same Idempotency-Key again answers the first refund made with it."""
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:255] or None
+    return jsonify(call("billing", "refund_payment", g.actor, payment_id, json_body(allow_empty=True), key)), 201
 
 
 @bp.get("/payments/<payment_id>/refunds")
