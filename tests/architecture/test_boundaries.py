@@ -84,3 +84,10 @@ def _imports_of(package, module):
 @pytest.mark.parametrize("service", SERVICES)
 def test_services_answer_rpc_through_the_kit_so_a_lost_reply_never_kills_them(service):
     assert _imports_of(os.path.join(ROOT, "services", service, service), "nameko.rpc") == set()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_services_consume_events_only_through_the_kits_on_event(service):
+    """One way to consume: durable, pooled, requeued after a pause only for a passing failure."""
+    package = os.path.join(ROOT, "services", service, service)
+    assert {i for i in _imports_of(package, "nameko.events") if i.endswith(": event_handler")} == set()

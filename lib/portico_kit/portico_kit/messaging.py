@@ -7,6 +7,9 @@
   whatever a crash or a broker outage left behind. Delivery is therefore at least once.
 - Inbox side: `first_delivery()` records `event_id` per handler in the handler's transaction, so a
   redelivered event changes nothing.
+- Retention, the same in every service: published outbox rows and remembered event ids older than
+  EVENT_RETENTION_DAYS (30) are deleted hourly (`OutboxRelayMixin.prune_event_records`).
+- Consuming: `@on_event(source, type)` is the one way, in every service.
 """
 import functools
 import inspect
@@ -19,11 +22,11 @@ import eventlet
 from kombu import Connection, Exchange, Queue
 from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
-from nameko.events import EventHandler, SERVICE_POOL, event_handler
+from nameko.events import EventHandler, SERVICE_POOL
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.standalone.events import get_event_exchange
 from nameko.timer import timer
-from sqlalchemy import JSON, DateTime, Integer, String, select
+from sqlalchemy import JSON, DateTime, Integer, String, delete, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -91,6 +94,7 @@ def first_delivery(session, model, envelope, handler):
 
 
 REQUEUE_PAUSE = config.env_float("EVENT_REQUEUE_PAUSE_SECONDS", 2.0)
+RETENTION = timedelta(days=config.env_float("EVENT_RETENTION_DAYS", 30))
 # Failures that pass: another service down or slow, our database unreachable or busy.
 TRANSIENT = (ServiceUnavailable, ServiceTimeout, OperationalError, InterfaceError)
 
@@ -117,9 +121,22 @@ def on_event(source_service, event_type):
                 log.exception("%s: event dropped", handler.__name__)
                 _rollback(self)
                 return None
-        return event_handler(source_service, event_type, handler_type=SERVICE_POOL,
-                             reliable_delivery=True, requeue_on_error=True)(handle)
+        return _EventHandler.decorator(source_service, event_type, handler_type=SERVICE_POOL,
+                                       reliable_delivery=True, requeue_on_error=True)(handle)
     return decorate
+
+
+class _EventHandler(EventHandler):
+    """nameko's, except that an ack or requeue the broker cannot take (connection lost in a
+    restart) is not fatal to the process: the broker redelivers the unacknowledged event."""
+
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except Exception as exc:
+            log.warning("%s: the event could not be acknowledged (%s: %s); the broker delivers it again",
+                        worker_ctx.call_id, exc.__class__.__name__, exc)
+            return result, exc_info
 
 
 def _rollback(service):
@@ -180,6 +197,19 @@ class OutboxDispatcher(DependencyProvider):
         rows = session.scalars(query).all()
         return self._publish_rows(session, rows)
 
+    def prune(self, session, retention=None):
+        """Delete published outbox rows and remembered event ids older than the retention
+        (EVENT_RETENTION_DAYS): far past any redelivery. Returns (outbox rows, event ids) deleted."""
+        before = utcnow() - (retention or RETENTION)
+        published = session.execute(delete(self.model).where(self.model.published_at.is_not(None),
+                                                              self.model.published_at < before)).rowcount
+        seen = 0
+        for mapper in self.model.registry.mappers:  # the service's ProcessedEvent, on the same Base
+            if issubclass(mapper.class_, ProcessedEventMixin):
+                seen += session.execute(delete(mapper.class_).where(mapper.class_.processed_at < before)).rowcount
+        session.commit()
+        return published, seen
+
     def _publish_rows(self, session, rows):
         published = 0
         try:
@@ -208,6 +238,9 @@ class _Emitter:
     def relay(self):
         return self._provider.relay(self._provider.database.session_for(self._worker_ctx))
 
+    def prune(self):
+        return self._provider.prune(self._provider.database.session_for(self._worker_ctx))
+
 
 class OutboxRelayMixin:
     """Mix into a service with `events = OutboxDispatcher(...)`: publishes what was left behind."""
@@ -215,6 +248,10 @@ class OutboxRelayMixin:
     @timer(interval=config.env_float("OUTBOX_RELAY_INTERVAL", 2.0))
     def relay_outbox(self):
         self.events.relay()
+
+    @timer(interval=config.env_float("EVENT_PRUNE_INTERVAL", 3600.0))
+    def prune_event_records(self):
+        self.events.prune()
 
 
 def event_handler_queues(service_cls):

@@ -18,6 +18,7 @@ from portico_kit.validation import load
 
 from . import events
 from .branding import BrandingSettings, organization_of
+from .idempotency import IdempotencyKeys
 from .models import ApiToken, Branding, LoginFailure, Organization, OutboxEvent, PasswordReset, User
 from .password_reset import RESET_THROTTLE, PasswordResets
 from .schemas import (LoginSchema, OrganizationSchema, ProfileSchema, SignupSchema, country_of, organization_dict,
@@ -30,7 +31,7 @@ LOGIN_THROTTLE = Throttle(LoginFailure, "login", MAX_FAILURES, 15,
 TOUCH_EVERY = timedelta(minutes=1)  # how often last_used_at is written (not on every request)
 
 
-class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets, BrandingSettings):
+class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets, BrandingSettings, IdempotencyKeys):
     name = "accounts"
 
     db = Database()

@@ -8,13 +8,12 @@ It publishes no events.
 import base64
 import logging
 
-import eventlet
-from nameko.events import SERVICE_POOL, event_handler
 from nameko.timer import timer
 from sqlalchemy import select
 
 from portico_kit import config
 from portico_kit.errors import ServiceError
+from portico_kit.messaging import on_event
 
 from . import contexts, delivery, inbox
 from .lookups import ServiceLookup
@@ -22,15 +21,6 @@ from .models import EmailAttachment, EmailMessage
 from .templates import render_email
 
 log = logging.getLogger(__name__)
-REQUEUE_PAUSE = config.env_float("EVENT_REQUEUE_PAUSE_SECONDS", 2.0)
-
-
-def on_event(source_service, event_type):
-    """Like portico_kit's on_event (durable, pooled, the same queue), but an event that could not
-    even be recorded (our database unreachable) goes back to the queue instead of being dropped.
-    Nothing else escapes a handler here: handling errors are kept in the inbox and retried."""
-    return event_handler(source_service, event_type, handler_type=SERVICE_POOL, reliable_delivery=True,
-                         requeue_on_error=True)
 
 
 class EventHandlers:
@@ -111,13 +101,8 @@ class EventHandlers:
         if not isinstance(event, dict) or not event.get("event_id") or not event.get("org_id"):
             log.warning("%s: malformed event ignored: %r", handler, event)
             return
-        try:
-            row_id = inbox.accept(self.db, event, handler)
-        except Exception:
-            log.exception("%s: could not record event %s; it goes back to the queue", handler, event["event_id"])
-            self.db.rollback()
-            eventlet.sleep(REQUEUE_PAUSE)  # do not spin on a database that is down
-            raise
+        # our database unreachable: on_event sends the event back to the queue after a pause
+        row_id = inbox.accept(self.db, event, handler)
         if row_id is not None:
             self._handle(row_id, event)
 

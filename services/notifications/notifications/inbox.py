@@ -101,5 +101,4 @@ def failed(session, row_id, exc):
 def purge(session):
     before = utcnow() - RETENTION
     session.execute(delete(InboundEvent).where(InboundEvent.status == "done", InboundEvent.processed_at < before))
-    session.execute(delete(ProcessedEvent).where(ProcessedEvent.processed_at < before))
     session.commit()

@@ -117,7 +117,8 @@ def test_an_event_that_could_not_even_be_recorded_goes_back_to_the_queue(system,
     """Our own database failing as the event arrives: the event is not acknowledged away but
     redelivered, and its email goes out once the database answers again."""
     from sqlalchemy.exc import OperationalError
-    from notifications import events, inbox as inbox_module
+    from portico_kit import messaging
+    from notifications import inbox as inbox_module
     real_accept, failures = inbox_module.accept, []
 
     def flaky_accept(session, envelope, handler):
@@ -126,7 +127,7 @@ def test_an_event_that_could_not_even_be_recorded_goes_back_to_the_queue(system,
             raise OperationalError("INSERT", {}, Exception("database is locked"))
         return real_accept(session, envelope, handler)
     monkeypatch.setattr(inbox_module, "accept", flaky_accept)
-    monkeypatch.setattr(events, "REQUEUE_PAUSE", 0.1)
+    monkeypatch.setattr(messaging, "REQUEUE_PAUSE", 0.1)  # every consumer's on_event
     envelope = dispatch_event("portal", "portal_invitation_created", invitation(org), org_id=org.id)
     system.mail.wait_for("bob@bikes.test")
     assert failures == [envelope["event_id"]] * 3
@@ -175,3 +176,51 @@ def test_two_replicas_never_send_the_same_email_twice(system, org, dispatch_even
         assert sorted(a for m in system.mail.messages for a in m["to"]) == sorted(f"r{n}@x.test" for n in range(30))
         for replica in replicas:
             replica.stop()
+
+
+def test_a_claim_is_short_but_renewed_while_its_worker_sends(tmp_path, monkeypatch):
+    """A slow SMTP server (faked: this is about the claim alone) keeps its message past the claim's
+    length; once the sender is gone, the claim runs out within seconds."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import Session
+
+    from portico_kit.migrate import upgrade
+    from portico_kit.timeutil import aware, utcnow
+
+    url = f"sqlite:///{tmp_path}/notifications.db"
+    upgrade("notifications", url)
+    engine = create_engine(url)
+    monkeypatch.setattr(delivery, "CLAIM_FOR", timedelta(seconds=1))
+    monkeypatch.setattr(delivery, "RENEW_EVERY", 0.3)
+    with Session(engine) as session:
+        session.add(EmailMessage(id="m-1", kind="test", to_email="a@x.test", subject="S", text_body="t",
+                                 html_body="<p>t</p>", dedupe_key="m-1"))
+        session.commit()
+    taken_meanwhile = []
+
+    def slow_send(mail, before_data=None, on_accepted=None):
+        for _ in range(5):  # 2.5 s: more than twice the claim
+            eventlet.sleep(0.5)
+            with Session(engine) as other:  # another worker, asking for the message
+                taken_meanwhile.append(delivery.claim(other, "m-1"))
+        before_data()
+        on_accepted()
+    monkeypatch.setattr(delivery.mailer, "send", slow_send)
+    monkeypatch.setattr(delivery.mailer, "build", lambda message: None)
+    with Session(engine) as session:
+        assert delivery.deliver(session, "m-1") == "sent"
+    assert taken_meanwhile == [False] * 5
+
+    # a worker that died mid-send renews nothing: its claim is free a second later
+    with Session(engine) as session:
+        session.add(EmailMessage(id="m-2", kind="test", to_email="b@x.test", subject="S", text_body="t",
+                                 html_body="<p>t</p>", dedupe_key="m-2"))
+        session.commit()
+        assert delivery.claim(session, "m-2")
+        until = aware(session.get(EmailMessage, "m-2").claimed_until)
+        assert until - utcnow() <= timedelta(seconds=1)
+    eventlet.sleep(1.2)
+    with Session(engine) as other:
+        assert delivery.claim(other, "m-2")
+    engine.dispose()

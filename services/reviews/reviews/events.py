@@ -1,12 +1,9 @@
 """Events reviews publishes, and the one it consumes (billing's payment_recorded)."""
 import logging
 
-import eventlet
-from nameko.events import SERVICE_POOL, event_handler
-
 from portico_kit.actors import system_actor
 from portico_kit.errors import ServiceError
-from portico_kit.messaging import first_delivery
+from portico_kit.messaging import first_delivery, on_event
 from portico_kit.timeutil import iso
 
 from .models import ProcessedEvent
@@ -33,9 +30,8 @@ def submitted_payload(review):
 class EventHandlers:
     """Mixed into ReviewsService."""
 
-    # requeued on error: raised only when a service we need is down, so the request is not lost
-    @event_handler("billing", "payment_recorded", handler_type=SERVICE_POOL, reliable_delivery=True,
-                   requeue_on_error=True)
+    # a service we need down or slow: on_event sends the event back to the queue, nothing is lost
+    @on_event("billing", "payment_recorded")
     def on_billing_payment_recorded(self, event):
         """"Request a review" ticked while recording a payment: ask, as staff would from the customer page."""
         data = event.get("data") or {}
@@ -55,8 +51,6 @@ class EventHandlers:
                                  processed_event=(event, handler))
         except ServiceError as exc:
             if exc.status >= 500:
-                self.db.rollback()
-                eventlet.sleep(1)  # do not spin while the other service is away
                 raise
             # reviews turned off, or no email: nothing to ask, nothing to retry; remember the event
             self.db.rollback()
