@@ -9,7 +9,7 @@ PYPROJECTS := $(wildcard lib/*/pyproject.toml services/*/pyproject.toml gateway/
 LOCALES := lib/portico_kit/portico_kit/locales
 CATALOGS := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
 
-.PHONY: dev test test-services test-system test-compose bench venv migration messages clean pdf-libs
+.PHONY: dev test test-services test-system test-compose reliability bench venv migration messages clean pdf-libs
 
 $(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ test-system: venv pdf-libs
 ## docker-compose.yml built and run with podman: images FROM a local Debian base, billing scaled to 3
 test-compose: venv
 	$(PY) -m pytest -p no:pytest_nameko -s -rs tests/compose
+
+## the fault experiments at full length (the suite runs them shorter): private RabbitMQ nodes,
+## a broker restarted 5 times under load, SIGKILLed workers in a burst; prints what it measured
+reliability: venv pdf-libs
+	RELIABILITY_RESTARTS=5 $(PY) -m pytest -p no:pytest_nameko -s -rs tests/reliability
 
 ## load through the gateway and event throughput, each against a baseline measured in the same run
 bench: venv
