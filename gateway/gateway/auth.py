@@ -29,6 +29,7 @@ def staff_api(view):
             raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token> (from /api/v1/login).")
         signed_in(call("accounts", "authenticate", token))
         return run_idempotently(view, args, kwargs)
+    wrapper.takes_idempotency_key = True  # its POSTs: the spec documents the header (api/openapi.py)
     return wrapper
 
 
@@ -58,6 +59,7 @@ def portal_api(view):
         g.portal = call("portal", "resolve_session", portal_name, token)
         signed_in(g.portal["actor"])
         return run_idempotently(view, (portal_name, *args), kwargs)
+    wrapper.takes_idempotency_key = True
     return wrapper
 
 

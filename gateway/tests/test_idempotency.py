@@ -127,6 +127,24 @@ def test_the_portal_api_takes_keys_too(client, rpc, store):
     assert len(comments) == 1
 
 
+def test_card_payments_keep_billings_own_keys_and_never_ask_the_store(client, rpc, store):
+    """billing keys a payment per customer and invoice (and hands the key to the processor): the
+    gateway's store would only add a second, weaker memory in front of it."""
+    from .test_customer_book_routes import PORTAL_SESSION
+    rpc.on("portal", "resolve_session", lambda name, token: PORTAL_SESSION)
+    rpc.on("billing", "pay_invoice", lambda actor, inv, body, key: {"id": "pay-1", "key": key})
+    rpc.on("billing", "create_payment_intent", lambda actor, inv, body, key: {"id": "pi-1", "key": key})
+    headers = {"Authorization": "Bearer portal-token", "Idempotency-Key": "pay-1"}
+    for path in ("payments", "payment-intents"):
+        for _ in range(2):
+            response = client.post(f"/portal/acme/api/v1/invoices/inv-1/{path}", json={"amount": "1.00"},
+                                   headers=headers)
+            assert response.status_code == 201 and response.json["key"] == "pay-1"
+            assert "Idempotent-Replayed" not in response.headers
+    assert len(rpc.called("billing", "pay_invoice")) == 2 and len(rpc.called("billing", "create_payment_intent")) == 2
+    assert rpc.called("accounts", "idempotency_begin") == [] and store.records == {}
+
+
 def test_a_lost_answer_of_enable_portal_is_not_reported_as_a_failure(client, rpc, auth):
     """The broker lost portal's answer, but the portal is on and the invitation went out."""
     rpc.on("customers", "create_customer", CUSTOMER)
@@ -145,3 +163,15 @@ def test_a_lost_answer_of_enable_portal_is_not_reported_as_a_failure(client, rpc
                                                       "enable_portal": True}, headers=auth)
     assert response.json["portal"]["enabled"] is False
     assert response.json["portal"]["error"]["code"] == "service_timeout"
+
+
+def test_the_spec_documents_the_header_on_exactly_the_posts_that_take_it(client):
+    spec = client.get("/api/v1/openapi.json").json
+    header = {"$ref": "#/components/parameters/idempotency_key"}
+
+    def takes(path):
+        return header in spec["paths"][path]["post"].get("parameters", [])
+    assert takes("/api/v1/customers") and takes("/portal/{portal_name}/api/v1/invoices/{doc_id}/comments")
+    assert not takes("/api/v1/login") and not takes("/api/v1/signup")  # not signed in: nothing to key by
+    assert not takes("/portal/{portal_name}/api/v1/invoices/{invoice_id}/payments")  # billing's own, required key
+    assert spec["components"]["parameters"]["idempotency_key"]["required"] is False

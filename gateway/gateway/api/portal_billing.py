@@ -85,6 +85,7 @@ def create_setup_intent(portal_name):
 
 @bp.post("/invoices/<invoice_id>/payment-intents")
 @portal_api
+@own_idempotency
 def create_payment_intent(portal_name, invoice_id):
     """Stripe: created and confirmed by billing in one call (see billing/online_payments.py)."""
     key = idempotency_key()

@@ -1,7 +1,7 @@
 """idempotency records
 
 Revision ID: f117de5a9739
-Revises: 190e1d0b0936
+Revises: 6e9f73553303
 Create Date: 2026-12-02 01:57:40.510755
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'f117de5a9739'
-down_revision = '190e1d0b0936'
+down_revision = '6e9f73553303'
 branch_labels = None
 depends_on = None
 
