@@ -207,6 +207,9 @@ class Autopay(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     payment_method_id: Mapped[str | None] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # the organization's, for "today"
+    # the organization's day autopay was (last) turned on: invoices due from then on are charged,
+    # also those whose due date passed while billing was down; never older ones
+    enabled_on: Mapped[object] = mapped_column(Date, nullable=True)
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
