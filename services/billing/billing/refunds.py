@@ -64,8 +64,13 @@ class RefundsMixin:
             made = self.db.scalars(select(Refund).where(Refund.payment_id == payment.id,
                                                         Refund.request_key == key)).first()
             if made is not None:
+                asked = data.get("amount")
                 answer = refund_dict(made)
                 self.db.rollback()
+                if asked is not None and Decimal(asked) != Decimal(answer["amount"]):
+                    raise Invalid(code="idempotency_key_reused",
+                                  message="This Idempotency-Key was already used for a different refund; use a new key.",
+                                  fields={"idempotency_key": "Used for a different refund."})
                 return answer
         amount, through_stripe = refund_plan(payment, data)
         try:

@@ -71,6 +71,9 @@ def test_the_same_idempotency_key_refunds_once(system):
     first = system.billing.refund_payment(system.staff, payment["id"], {"amount": "50.00"}, "confirm-1")
     again = system.billing.refund_payment(system.staff, payment["id"], {"amount": "50.00"}, "confirm-1")
     assert again == first
+    with pytest.raises(Invalid) as err:  # the same key for another amount
+        system.billing.refund_payment(system.staff, payment["id"], {"amount": "60.00"}, "confirm-1")
+    assert err.value.code == "idempotency_key_reused"
     other = system.billing.refund_payment(system.staff, payment["id"], {"amount": "50.00"}, "confirm-2")
     assert other["id"] != first["id"]
     assert system.billing.get_invoice(system.staff, invoice["id"])["balance_due"] == "990.00"
