@@ -7,6 +7,9 @@
   whatever a crash or a broker outage left behind. Delivery is therefore at least once.
 - Inbox side: `first_delivery()` records `event_id` per handler in the handler's transaction, so a
   redelivered event changes nothing.
+- Retention, the same in every service: published outbox rows and remembered event ids older than
+  EVENT_RETENTION_DAYS (30) are deleted hourly (`OutboxRelayMixin.prune_event_records`).
+- Consuming: `@on_event(source, type)` is the one way, in every service.
 """
 import functools
 import inspect
@@ -23,7 +26,7 @@ from nameko.events import EventHandler, SERVICE_POOL
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.standalone.events import get_event_exchange
 from nameko.timer import timer
-from sqlalchemy import JSON, DateTime, Integer, String, select
+from sqlalchemy import JSON, DateTime, Integer, String, delete, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -91,6 +94,7 @@ def first_delivery(session, model, envelope, handler):
 
 
 REQUEUE_PAUSE = config.env_float("EVENT_REQUEUE_PAUSE_SECONDS", 2.0)
+RETENTION = timedelta(days=config.env_float("EVENT_RETENTION_DAYS", 30))
 # Failures that pass: another service down or slow, our database unreachable or busy.
 TRANSIENT = (ServiceUnavailable, ServiceTimeout, OperationalError, InterfaceError)
 
@@ -193,6 +197,19 @@ class OutboxDispatcher(DependencyProvider):
         rows = session.scalars(query).all()
         return self._publish_rows(session, rows)
 
+    def prune(self, session, retention=None):
+        """Delete published outbox rows and remembered event ids older than the retention
+        (EVENT_RETENTION_DAYS): far past any redelivery. Returns (outbox rows, event ids) deleted."""
+        before = utcnow() - (retention or RETENTION)
+        published = session.execute(delete(self.model).where(self.model.published_at.is_not(None),
+                                                              self.model.published_at < before)).rowcount
+        seen = 0
+        for mapper in self.model.registry.mappers:  # the service's ProcessedEvent, on the same Base
+            if issubclass(mapper.class_, ProcessedEventMixin):
+                seen += session.execute(delete(mapper.class_).where(mapper.class_.processed_at < before)).rowcount
+        session.commit()
+        return published, seen
+
     def _publish_rows(self, session, rows):
         published = 0
         try:
@@ -221,6 +238,9 @@ class _Emitter:
     def relay(self):
         return self._provider.relay(self._provider.database.session_for(self._worker_ctx))
 
+    def prune(self):
+        return self._provider.prune(self._provider.database.session_for(self._worker_ctx))
+
 
 class OutboxRelayMixin:
     """Mix into a service with `events = OutboxDispatcher(...)`: publishes what was left behind."""
@@ -228,6 +248,10 @@ class OutboxRelayMixin:
     @timer(interval=config.env_float("OUTBOX_RELAY_INTERVAL", 2.0))
     def relay_outbox(self):
         self.events.relay()
+
+    @timer(interval=config.env_float("EVENT_PRUNE_INTERVAL", 3600.0))
+    def prune_event_records(self):
+        self.events.prune()
 
 
 def event_handler_queues(service_cls):

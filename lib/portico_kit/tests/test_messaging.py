@@ -181,3 +181,31 @@ def test_a_passing_failure_sends_the_event_back_and_a_bug_drops_it(container_fac
     assert ATTEMPTS.count("busy") == 3  # twice refused while "customers" was away, then handled once
     eventlet.sleep(0.5)
     assert ATTEMPTS.count("broken") == 1 and seen == ["busy"]  # a bug is logged, never retried in a loop
+
+
+def test_published_outbox_rows_and_remembered_event_ids_are_kept_for_the_retention_only(tmp_path):
+    """The same in every service: OutboxDispatcher.prune, run hourly by OutboxRelayMixin."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import Session
+
+    from portico_kit.timeutil import utcnow
+
+    engine = create_engine(f"sqlite:///{tmp_path}/prune.db")
+    Base.metadata.create_all(engine)
+    old, recent = utcnow() - timedelta(days=31), utcnow() - timedelta(days=1)
+    with Session(engine) as session:
+        session.add_all([
+            OutboxEvent(event_id="old-published", event_type="t", payload={}, published_at=old),
+            OutboxEvent(event_id="recent-published", event_type="t", payload={}, published_at=recent),
+            OutboxEvent(event_id="old-unpublished", event_type="t", payload={}, created_at=old),  # still owed
+            ProcessedEvent(event_id="old-seen", handler="h", processed_at=old),
+            ProcessedEvent(event_id="recent-seen", handler="h", processed_at=recent)])
+        session.commit()
+        assert messaging.RETENTION == timedelta(days=30)
+        assert OutboxDispatcher(OutboxEvent).prune(session) == (1, 1)
+        assert sorted(session.scalars(select(OutboxEvent.event_id))) == ["old-unpublished", "recent-published"]
+        assert list(session.scalars(select(ProcessedEvent.event_id))) == ["recent-seen"]
+        assert OutboxDispatcher(OutboxEvent).prune(session, retention=timedelta(hours=1)) == (1, 1)
+    engine.dispose()
+

@@ -470,9 +470,10 @@ def describe_activity(envelope, reader=None):
 def _field_label(name, change, _):
     """The label customers put in the event, in the reader's language where the catalog has it (a
     custom field's own label is the organization's words and stays as it is)."""
-    if not change.get("label"):
+    label = change.get("label")
+    if not label:
         return str(name)  # an older event, without labels: the field's name as it is
-    return change["label"] if str(name).startswith("custom_fields.") else _(change["label"])
+    return label if str(name).startswith("custom_fields.") else _(label)
 
 
 def _value(value, reader=None):
