@@ -18,9 +18,21 @@ from . import config
 from .errors import ServiceTimeout, ServiceUnavailable
 
 log = logging.getLogger(__name__)
+# quorum: each service's request queue survives the loss of a RabbitMQ cluster node (classic
+# queues live on one node); the default stays classic, the type of queues made before
+RPC_QUEUE_TYPE = config.env("RPC_QUEUE_TYPE", "classic")
+
+
+class RpcConsumer(nameko_rpc.RpcConsumer):
+    def setup(self):
+        super().setup()
+        if RPC_QUEUE_TYPE == "quorum":
+            self.queue.queue_arguments = {"x-queue-type": "quorum"}
 
 
 class Rpc(nameko_rpc.Rpc):
+    rpc_consumer = RpcConsumer()
+
     def handle_result(self, message, worker_ctx, result, exc_info):
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)
