@@ -3,13 +3,13 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-PACKAGES := lib/portico_kit $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml)) gateway
+PACKAGES := lib/portico_kit[testing] $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml)) gateway
 PYPROJECTS := $(wildcard lib/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
 
 LOCALES := lib/portico_kit/portico_kit/locales
 CATALOGS := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
 
-.PHONY: dev test test-services test-system test-compose reliability bench venv migration messages clean pdf-libs
+.PHONY: dev test test-services test-system test-compose reliability bench venv migration messages clean pdf-libs browser
 
 $(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,7 +44,11 @@ test: venv pdf-libs
 test-services: venv pdf-libs
 	$(PY) -m pytest lib/portico_kit/tests services tests/tracing
 
-test-system: venv pdf-libs
+## the browser tests drive Debian's Chromium (Playwright never downloads one): one clear line when it is missing
+browser:
+	@command -v $${CHROMIUM_PATH:-chromium} >/dev/null 2>&1 || { echo "Browser tests need Chromium: run 'sudo apt-get install -y chromium' (.ci/run installs it), or set CHROMIUM_PATH."; exit 1; }
+
+test-system: venv pdf-libs browser
 	$(PY) -m pytest -p no:pytest_nameko gateway/tests tests --ignore=tests/compose --ignore=tests/tracing
 
 ## docker-compose.yml built and run with podman: images FROM a local Debian base, billing scaled to 3

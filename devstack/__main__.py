@@ -48,7 +48,7 @@ def main():
         for line in stack.migrate():
             print("  " + line.replace("\n", "\n  "))
         stack.start()
-        stack.wait_ready(timeout=90)
+        stack.wait_ready(timeout=config.env_float("READY_WAIT_SECONDS", 300))  # slow machines take minutes
         public = stack.env["PUBLIC_URL"]
         print("\n  Portico is running.\n"
               f"  Staff app:    {public}/app/   (sign up there)\n"

@@ -3,11 +3,11 @@
 Services stop before the broker would (a nameko service ignores SIGTERM while the broker is
 unreachable), and a process that does not stop within the grace period is killed: nothing is
 left behind. `supervise()` restarts a process that exited, with a growing pause. Every child is
-killed by the kernel when the supervisor dies, even by SIGKILL (PR_SET_PDEATHSIG), so no service
-outlives it to keep consuming the broker's queues.
+killed by the kernel when the supervisor dies, even by SIGKILL (PR_SET_PDEATHSIG, through
+`setpriv`), so no service outlives it to keep consuming the broker's queues.
 """
-import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,21 +19,17 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 SERVICES = ("accounts", "customers", "billing", "portal", "reviews", "notifications", "documents")
-PR_SET_PDEATHSIG = 1
 RESTART_PAUSES = (1, 2, 4, 8, 15, 30)  # seconds before restart n; a process up for STABLE_SECONDS starts over
 STABLE_SECONDS = 60
-_libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+# `setpriv --pdeathsig KILL` (util-linux) sets PR_SET_PDEATHSIG and execs the command: no Python
+# runs between fork and exec (a preexec_fn can deadlock in a process with threads, as this one is)
+SETPRIV = shutil.which("setpriv") if sys.platform.startswith("linux") else None
 
 
-def _die_with(parent_pid):
-    """preexec_fn of every child: SIGKILL when the thread that started us goes (the supervisor's
-    main thread), and at once if it already went before this line ran."""
-    def preexec():
-        if _libc is not None:
-            _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent_pid:
-            os.kill(os.getpid(), signal.SIGKILL)
-    return preexec
+def _die_with_us(argv):
+    """The child is SIGKILLed by the kernel when the thread that started it (the supervisor's main
+    thread) ends, however it ends."""
+    return [SETPRIV, "--pdeathsig", "KILL", "--", *argv] if SETPRIV else argv
 
 
 def free_port():
@@ -188,9 +184,8 @@ class Stack:
     def _spawn(self, name, argv, env):
         log_path = os.path.join(self.log_dir, f"{name}.log")
         log_file = open(log_path, "ab")
-        process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   start_new_session=True,  # Ctrl-C reaches us, and we stop them in order
-                                   preexec_fn=_die_with(os.getpid()))
+        process = subprocess.Popen(_die_with_us(argv), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   start_new_session=True)  # Ctrl-C reaches us, and we stop them in order
         self.processes[name] = process
         self._commands[name] = (argv, env)
         self._started_at[name] = time.monotonic()

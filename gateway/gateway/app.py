@@ -4,7 +4,7 @@ import logging
 import pkgutil
 import time
 
-from flask import Flask, g, redirect, request
+from flask import Flask, g, redirect, request, url_for
 from flask_wtf.csrf import CSRFProtect
 
 from portico_kit import tracing as kit_tracing
@@ -59,6 +59,10 @@ def create_app(settings=None, rpc_client=None):
     @app.get("/")
     def root():
         return redirect("/app/")
+
+    @app.get("/favicon.ico")
+    def favicon():  # what browsers ask for on their own (pages link the SVG): no 404 in every log
+        return redirect(url_for("static", filename="favicon.svg"), code=301)
 
     @app.before_request
     def start_timer():

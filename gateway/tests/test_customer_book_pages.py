@@ -32,6 +32,8 @@ def test_customer_page_shows_addresses_custom_fields_and_contacts(client, rpc):
     assert re.search(r'data-field="tier">\s*Gold', html) and "Seats" in html
     assert "Add contact person" in html and "/app/customers/cu-1/contacts/ct-1" in html
     assert "Portal access" in html and "/app/customers/cu-1/edit" in html
+    shipping = re.search(r'<dd id="shipping-address">(.*?)</dd>', html, re.S).group(1)
+    assert shipping.strip() == '<span class="muted">—</span>' and "None" not in html  # no address: a dash, as elsewhere
 
 
 def test_a_panel_whose_service_is_down_leaves_the_page_working(client, rpc):

@@ -190,6 +190,7 @@ def test_projects_and_time_entries(staff, rpc):
     rpc.on("billing", "list_time_entries", lambda actor, p: [ENTRY])
     html = staff.get("/app/projects/pr-1").get_data(as_text=True)
     assert 'id="unbilled-hours">4.5 h' in html and "Sketches" in html and "Mark billed" in html
+    assert "Hourly, €80.00 per hour" in html  # the rate in the organization's currency
     rpc.on("billing", "update_time_entry", lambda *a: dict(ENTRY, billed=True))
     staff.post("/app/projects/pr-1/time-entries/te-1/bill", data={"csrf_token": staff.token})
     assert rpc.called("billing", "update_time_entry")[-1][1:] == ("pr-1", "te-1", {"billed": True})

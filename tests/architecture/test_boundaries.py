@@ -88,6 +88,7 @@ def test_services_answer_rpc_through_the_kit_so_a_lost_reply_never_kills_them(se
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_services_consume_events_only_through_the_kits_on_event(service):
-    """One way to consume: durable, pooled, requeued after a pause only for a passing failure."""
+    """One way to consume: durable, pooled, requeued after a pause only for a passing failure, and
+    an ack the broker cannot take (a restart) is not fatal."""
     package = os.path.join(ROOT, "services", service, service)
     assert {i for i in _imports_of(package, "nameko.events") if i.endswith(": event_handler")} == set()

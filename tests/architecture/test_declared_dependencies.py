@@ -69,3 +69,13 @@ def test_every_imported_module_comes_from_a_declared_dependency(dist):
         if not dists & available:
             missing[module] = sorted(dists)
     assert missing == {}, f"{dist}: add to its pyproject.toml dependencies: {missing}"
+
+
+def test_the_kit_ships_no_test_tools():
+    """Every image installs the kit: the SMTP catcher and HTTP client of its testing helpers are an extra."""
+    direct = {canonical(re.match(r"[A-Za-z0-9_.-]+", r).group(0))
+              for r in metadata.requires("portico-kit") or [] if "extra ==" not in r}
+    assert direct & {"aiosmtpd", "requests", "pyyaml", "pytest"} == set()
+    testing = {canonical(re.match(r"[A-Za-z0-9_.-]+", r).group(0))
+               for r in metadata.requires("portico-kit") or [] if 'extra == "testing"' in r}
+    assert {"aiosmtpd", "requests"} <= testing

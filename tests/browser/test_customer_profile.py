@@ -84,7 +84,7 @@ def test_the_customer_changes_the_billing_address_and_staff_see_it(stack, api, m
     expect(staff.locator("#billing-address")).to_contain_text("Rue du Port 4")
     expect(staff.locator("#billing-address")).to_contain_text("13002 Marseille")
     expect(staff.locator('[data-field="po_number"]')).to_have_text("PO-7781")
-    expect(staff.locator("#shipping-address")).to_contain_text("None")
+    expect(staff.locator("#shipping-address")).to_have_text("—")
     expect(staff.get_by_role("cell", name="+33 4 91 00 00 00")).to_be_visible()
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import requests
 
 from devstack.client import Portico, invite_link
@@ -79,12 +80,13 @@ def cleanup(dev, data_dir, vhost):
     rabbit.delete_vhost(vhost)
 
 
+@pytest.mark.timeout(900)
 def test_make_dev_runs_everything_restarts_a_crash_and_ctrl_c_stops_everything(tmp_path, unique):
     vhost = rabbit.create_vhost("dev")
     dev, data_dir, port, web_port = start_devstack(tmp_path, unique, vhost)
     try:
         output = []
-        read_until(dev, "Portico is running", output)
+        read_until(dev, "Portico is running", output, timeout=300)  # a busy 2-core machine: minutes
         assert requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200
         for service in ("accounts", "customers", "billing", "portal", "reviews", "notifications"):
             assert os.path.exists(os.path.join(data_dir, f"{service}.db")), service
@@ -124,11 +126,12 @@ def test_make_dev_runs_everything_restarts_a_crash_and_ctrl_c_stops_everything(t
         cleanup(dev, data_dir, vhost)
 
 
+@pytest.mark.timeout(900)
 def test_no_service_outlives_a_killed_supervisor_and_sigterm_stops_a_starting_one(tmp_path, unique):
     vhost = rabbit.create_vhost("dev")
     dev, data_dir, _, _ = start_devstack(tmp_path, unique, vhost)
     try:  # SIGKILL: no handler runs, the kernel kills the children (PR_SET_PDEATHSIG)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while len(processes_with(data_dir)) < 8 and time.monotonic() < deadline:
             time.sleep(0.3)
         assert len(processes_with(data_dir)) >= 8, "the services did not start"
@@ -145,8 +148,8 @@ def test_no_service_outlives_a_killed_supervisor_and_sigterm_stops_a_starting_on
     dev, data_dir, _, _ = start_devstack(tmp_path, unique + "-term", vhost)
     try:  # SIGTERM while the services are still starting up
         output = []
-        read_until(dev, "Migrating", output)
-        deadline = time.monotonic() + 120
+        read_until(dev, "Migrating", output, timeout=120)
+        deadline = time.monotonic() + 300
         while len(processes_with(data_dir)) < 8 and time.monotonic() < deadline:
             time.sleep(0.3)
         dev.terminate()

@@ -1,10 +1,10 @@
-"""Menus of the staff app and the portal. An entry shows once its page exists (its endpoint is
-registered), so each area adds its pages without touching the layouts.
+"""Menus of the staff app and the portal. Every entry names a registered page: a missing one is a
+test failure (gateway/tests/test_navigation.py), never a silently hidden entry.
 
 Portal entries may name a feature (GET .../me portal.features): hidden when the organization
 turned it off.
 """
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_babel import gettext
 
 from portico_kit.i18n import N_
@@ -42,21 +42,17 @@ PORTAL_NAV = [
 ]
 
 
-def _exists(endpoint):
-    return endpoint in current_app.view_functions
-
-
 def staff_menu():
-    return [(gettext(label), endpoint) for label, endpoint in STAFF_NAV if _exists(endpoint)]
+    return [(gettext(label), endpoint) for label, endpoint in STAFF_NAV]
 
 
 def settings_menu():
-    return [(gettext(label), endpoint) for label, endpoint in SETTINGS_NAV if _exists(endpoint)]
+    return [(gettext(label), endpoint) for label, endpoint in SETTINGS_NAV]
 
 
 def portal_menu(features):
     return [(gettext(label), endpoint) for label, endpoint, feature in PORTAL_NAV
-            if _exists(endpoint) and (feature is None or (features or {}).get(feature))]
+            if feature is None or (features or {}).get(feature)]
 
 
 def is_current(endpoint):

@@ -1,5 +1,6 @@
 """Times cross boundaries as ISO 8601 UTC strings; inside a service they are aware datetimes."""
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def utcnow():
@@ -18,6 +19,30 @@ def aware(value):
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value
+
+
+def zone(name):
+    """The organization's time zone by IANA name; UTC when it has none or it is unknown."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def today_in(zone_name):
+    """Today as the organization sees it (an invoice is overdue by its day, not the server's)."""
+    return datetime.now(zone(zone_name)).date()
+
+
+def local_days_to_utc(from_day: date | None, to_day: date | None, zone_name):
+    """Inclusive local days -> [start of from_day, start of the day after to_day) as aware UTC datetimes.
+
+    A moment at 23:59 local time on `to_day` is in; midnight after it is out. A missing day is open (None).
+    """
+    tz = zone(zone_name)
+    start = datetime.combine(from_day, time.min, tz).astimezone(timezone.utc) if from_day else None
+    end = datetime.combine(to_day + timedelta(days=1), time.min, tz).astimezone(timezone.utc) if to_day else None
+    return start, end
 
 
 def format_moment(value, fmt="%d %b %Y, %H:%M UTC"):

@@ -2,7 +2,6 @@ import pytest
 from nameko.exceptions import deserialize, serialize
 
 from portico_kit import errors
-from portico_kit.changes import field_label
 from portico_kit.schemas import AddressSchema
 from portico_kit.validation import EmailField, StrictBoolean, StrictSchema, flatten_messages, load, text
 
@@ -55,9 +54,3 @@ def test_a_body_that_is_not_an_object_is_refused():
 def test_flatten_messages():
     assert flatten_messages({"a": {"b": ["x", "y"]}, "c": ["z"]}) == {"a.b": "x y", "c": "z"}
 
-
-def test_changed_fields_read_as_people_name_them():
-    assert field_label("custom_fields.po_number", {"old": None, "new": "1", "label": "PO number"}) == "PO number"
-    assert field_label("custom_fields.cost_centre", {}) == "Cost centre"
-    assert field_label("contact.first_name") == "Contact first name"
-    assert field_label("billing_address", {"old": None, "new": {}}) == "Billing address"

@@ -3,10 +3,9 @@
 Stored statuses: invoice draft|sent|partially_paid|paid|void; quote draft|sent|accepted|declined|
 invoiced. `today` is the organization's day when the actor carries its time zone, else UTC's.
 """
-import zoneinfo
-from datetime import datetime, timezone
-
 from sqlalchemy import and_, false, or_
+
+from portico_kit.timeutil import today_in
 
 from .models import Invoice, Quote
 
@@ -16,12 +15,7 @@ OPEN_INVOICE = ("sent", "partially_paid")  # what can become overdue, and what c
 
 
 def today(actor=None):
-    name = (actor or {}).get("org_timezone") or "UTC"
-    try:
-        zone = zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = timezone.utc
-    return datetime.now(zone).date()
+    return today_in((actor or {}).get("org_timezone"))
 
 
 def invoice_status(invoice, day):

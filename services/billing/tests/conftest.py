@@ -7,6 +7,7 @@ from nameko.events import event_handler
 
 from billing.processor import TestProcessor, reset_test_processor
 from billing.service import BillingService
+from portico_kit.testing.waiting import wait_until
 
 from . import fakes
 
@@ -27,14 +28,6 @@ def _collect(event_type):
 Collector = type("Collector", (), dict(
     {"name": "billing_test_collector"}, **{f"on_{t}": _collect(t) for t in EVENT_TYPES}))
 
-
-def wait_until(check, timeout=20, interval=0.05):
-    for _ in range(int(timeout / interval)):
-        result = check()
-        if result:
-            return result
-        eventlet.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 def staff_actor(org_id="org-1"):

@@ -16,3 +16,19 @@ def changes_between(before, after):
     """{field: {"old": ..., "new": ...}} for every field whose value changed."""
     return {key: {"old": before.get(key), "new": after.get(key)}
             for key in after if before.get(key) != after.get(key)}
+
+
+def field_label(name):
+    """How people name a changed field: "Billing address", "Contact phone", "Cost centre"."""
+    section, _, field = str(name).partition(".")
+    if section == "contact" and field:
+        return "Contact " + field.replace("_", " ")
+    if section == "custom_fields" and field:
+        return field.replace("_", " ").capitalize()
+    return str(name).replace("_", " ").capitalize()
+
+
+def labelled(changes):
+    """`customer_updated`'s changes, each with the `label` people read (a custom field keeps its own),
+    so whoever shows the event needs no knowledge of the customer's fields."""
+    return {name: dict(change, label=change.get("label") or field_label(name)) for name, change in changes.items()}

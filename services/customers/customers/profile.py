@@ -102,7 +102,7 @@ class ProfileMixin:
 
         if changes:
             self.events(events.CUSTOMER_UPDATED, {"customer": events.customer_ref(customer),
-                                                  "changes": changes}, actor=public(actor))
+                                                  "changes": events.labelled(changes)}, actor=public(actor))
         if contact_changed:  # the portal keeps the contact's name on its login
             self.events(events.CONTACT_UPDATED, {"customer": events.customer_ref(customer),
                                                  "contact": contact_dict(contact)}, actor=public(actor))

@@ -94,7 +94,7 @@ class CustomersService(HealthMixin, OutboxRelayMixin, DefinitionsMixin, ProfileM
         self._flush_contacts()
         if changes:
             self.events(events.CUSTOMER_UPDATED, {"customer": events.customer_ref(customer),
-                                                  "changes": changes}, actor=public(actor))
+                                                  "changes": events.labelled(changes)}, actor=public(actor))
         self.db.commit()
         return customer_dict(customer)
 

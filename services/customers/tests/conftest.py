@@ -1,12 +1,12 @@
 """customers with stand-ins for the services it asks (billing, portal) and an event collector."""
 from types import SimpleNamespace
 
-import eventlet
 import pytest
 from nameko.events import event_handler
 from nameko.rpc import rpc
 
 from customers.service import CustomersService
+from portico_kit.testing.waiting import wait_until
 
 RECEIVED = []
 DOCUMENTS = {}     # customer_id -> {"invoices": n, ...}: what the fake billing answers
@@ -48,14 +48,6 @@ class Collector:
     def on_contact_updated(self, event):
         RECEIVED.append(event)
 
-
-def wait_until(check, timeout=20, interval=0.05):
-    for _ in range(int(timeout / interval)):
-        result = check()
-        if result:
-            return result
-        eventlet.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture

@@ -56,8 +56,9 @@ def test_editing_addresses_fields_and_contact_is_seen_by_staff_with_an_event(sys
     assert changes["billing_address"]["new"]["city"] == "Shelbyville"
     assert changes["shipping_address"]["old"] is None
     assert changes["custom_fields.po_number"] == {"old": "PO-1", "new": "PO-2", "label": "PO number"}
-    assert changes["contact.first_name"] == {"old": "Acme", "new": "Wile"}
-    assert changes["contact.phone"] == {"old": None, "new": "+1 555"}
+    assert changes["contact.first_name"] == {"old": "Acme", "new": "Wile", "label": "Contact first name"}
+    assert changes["contact.phone"] == {"old": None, "new": "+1 555", "label": "Contact phone"}
+    assert changes["billing_address"]["label"] == "Billing address"  # consumers show the label as it is
     assert event["actor"]["kind"] == "customer" and event["actor"]["contact_id"] == me["contact_id"]
     [contact_event] = events_of(system, "contact_updated")
     assert contact_event["data"]["contact"]["name"] == "Wile Coyote"

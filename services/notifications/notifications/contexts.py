@@ -6,7 +6,6 @@ receives what is documented in docs/notifications.md; keep the two in step.
 """
 from dataclasses import dataclass, field
 from portico_kit import l10n
-from portico_kit.changes import field_label
 
 
 @dataclass
@@ -277,7 +276,7 @@ def describe_activity(envelope):
         return (event_type, f"{who} paid {amount} on invoice {document['number']}",
                 f"{person} paid online. Balance due now: {balance}.")
     if event_type == "customer_updated" and by_customer:
-        lines = [f"{field_label(name, change)}: {_value(change.get('new'))}"
+        lines = [f"{change.get('label') or name}: {_value(change.get('new'))}"
                  for name, change in sorted((data.get("changes") or {}).items()) if isinstance(change, dict)]
         return (event_type, f"{who} updated their details",
                 f"{person} changed:\n" + "\n".join(lines) if lines else f"{person} saved their details.")

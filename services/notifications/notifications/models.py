@@ -100,7 +100,7 @@ class InboundEvent(Base):
 
 
 class OutboxEvent(OutboxEventMixin, Base):
-    pass
+    """The shared outbox table every service's schema has; notifications publishes nothing yet (no relay runs)."""
 
 
 class ProcessedEvent(ProcessedEventMixin, Base):

@@ -6,7 +6,6 @@ from portico_kit.actors import require_staff
 from portico_kit.db import Database
 from portico_kit.errors import Conflict, Invalid, NotFound
 from portico_kit.health import HealthMixin
-from portico_kit.messaging import OutboxDispatcher, OutboxRelayMixin
 from portico_kit.pagination import paginate
 from portico_kit.rpc import TimedRpcProxy, rpc
 from portico_kit.timeutil import utcnow
@@ -14,18 +13,18 @@ from portico_kit.timeutil import utcnow
 from . import delivery
 from .events import EventHandlers
 from .kinds import KINDS
-from .models import EmailMessage, OutboxEvent
+from .models import EmailMessage
 from .schemas import message_dict
 from .templates import TemplateSettings
 
 STATUSES = ("queued", "sent", "failed")
 
 
-class NotificationsService(HealthMixin, OutboxRelayMixin, EventHandlers, TemplateSettings):
+# No outbox relay: notifications publishes no events (docs/events.md), so nothing polls an empty outbox.
+class NotificationsService(HealthMixin, EventHandlers, TemplateSettings):
     name = "notifications"
 
     db = Database()
-    events = OutboxDispatcher(OutboxEvent)
     accounts = TimedRpcProxy("accounts")
     portal = TimedRpcProxy("portal")
     customers = TimedRpcProxy("customers")

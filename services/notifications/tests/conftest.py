@@ -3,7 +3,6 @@ SMTP server catching what it sends, and real organizations created through accou
 import uuid
 from types import SimpleNamespace
 
-import eventlet
 import pytest
 from sqlalchemy import create_engine, insert, select
 
@@ -14,15 +13,8 @@ from notifications import delivery, inbox
 from notifications.models import InboundEvent
 from notifications.service import NotificationsService
 from portal.service import PortalService
+from portico_kit.testing.waiting import wait_until
 
-
-def wait_until(check, timeout=20, interval=0.05):
-    for _ in range(int(timeout / interval)):
-        result = check()
-        if result:
-            return result
-        eventlet.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture

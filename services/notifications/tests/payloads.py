@@ -61,10 +61,11 @@ def payment_recorded(customer, source="portal", amount="250.00", request_review=
 
 
 def customer_updated(customer, changes=None):
+    """As customers sends it: every change with the label people read (docs/events.md)."""
     return {"customer": customer_ref(customer), "changes": changes or {
-        "phone": {"old": None, "new": "+49 30 555 0101"},
+        "phone": {"old": None, "new": "+49 30 555 0101", "label": "Phone"},
         "billing_address": {"old": None, "new": {"street": "Radweg 1", "city": "Berlin", "zip": "10115",
-                                                 "country": "Germany"}}}}
+                                                 "country": "Germany"}, "label": "Billing address"}}}
 
 
 def document_forwarded(customer, email="carla@partner.test", name="Carla Partner", doc=None):

@@ -122,8 +122,10 @@ def test_review_request_and_resets():
 
 def test_changed_fields_read_as_labels_in_the_activity_email():
     changes = {"custom_fields.po_number": {"old": "PO-1", "new": "PO-2", "label": "PO number"},
-               "custom_fields.cost_centre": {"old": None, "new": "42"},
-               "contact.phone": {"old": None, "new": "+49 30 1"}}
+               "custom_fields.cost_centre": {"old": None, "new": "42", "label": "Cost centre"},
+               "contact.phone": {"old": None, "new": "+49 30 1", "label": "Contact phone"},
+               "website": {"old": None, "new": "https://bikes.test"}}  # an older event, without a label
     [mail, _] = plan("customer_updated", payloads.customer_updated(CUSTOMER, changes), FakeLookup(), CUSTOMER_ACTOR)
     details = mail.context["activity"]["details"]
     assert "PO number: PO-2" in details and "Cost centre: 42" in details and "Contact phone: +49 30 1" in details
+    assert "website: https://bikes.test" in details

@@ -4,19 +4,17 @@ docs/events.md (one entry per event), and the last sign-in of each contact.
 Mixed into PortalService. Only the customer's own actions are logged: a quote staff marked as
 accepted, a payment staff recorded, or a staff edit of the customer is not portal activity.
 """
-import zoneinfo
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 
 from sqlalchemy import nulls_last, select
 from sqlalchemy.exc import IntegrityError
 
 from portico_kit.actors import require_staff
-from portico_kit.changes import field_label
 from portico_kit.errors import Invalid
 from portico_kit.messaging import first_delivery, on_event
 from portico_kit.pagination import paginate
 from portico_kit.rpc import rpc
-from portico_kit.timeutil import iso, utcnow
+from portico_kit.timeutil import iso, local_days_to_utc, utcnow
 
 from .models import ActivityEntry, PortalAccess, PortalContact, ProcessedEvent
 from .schemas import contact_status
@@ -53,7 +51,7 @@ def _details(kind, data):
         return {"amount": quote.get("total"), "currency": quote.get("currency")}
     if kind == "customer_updated":
         changes = data.get("changes") or {}  # the keys for programs, the labels for people
-        return {"fields": sorted(changes), "field_labels": [field_label(name, changes[name]) for name in sorted(changes)]}
+        return {"fields": sorted(changes), "field_labels": [_label(name, changes[name]) for name in sorted(changes)]}
     if kind == "document_forwarded":
         recipient = data.get("recipient") or {}
         return {"recipient": {"name": recipient.get("name"), "email": recipient.get("email")}}
@@ -63,6 +61,11 @@ def _details(kind, data):
         review = data.get("review") or {}
         return {"rating": review.get("rating"), "comment": (review.get("comment") or "")[:2000]}
     return None
+
+
+def _label(name, change):
+    """customers names each changed field for people (docs/events.md); an older event only by its key."""
+    return str((change or {}).get("label") or name) if isinstance(change, dict) else str(name)
 
 
 def summary(entry):
@@ -117,14 +120,7 @@ def _period(actor, date_from, date_to):
         fields["from"] = "The period starts after it ends."
     if fields:
         raise Invalid(code="invalid_period", message="The period is not valid.", fields=fields)
-    try:
-        zone = zoneinfo.ZoneInfo(actor.get("org_timezone") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = timezone.utc
-    start = datetime.combine(bounds[0], time.min, zone).astimezone(timezone.utc) if bounds[0] else None
-    end = (datetime.combine(bounds[1] + timedelta(days=1), time.min, zone).astimezone(timezone.utc)
-           if bounds[1] else None)
-    return start, end
+    return local_days_to_utc(bounds[0], bounds[1], actor.get("org_timezone"))
 
 
 def _at(envelope):

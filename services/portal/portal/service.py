@@ -78,12 +78,6 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
             raise Conflict(code="portal_name_taken", message=message, fields={"portal_name": message})
         return preferences_dict(prefs)
 
-    @rpc
-    def ensure_preferences(self, org_id, organization_name):
-        prefs = self._ensure_preferences(org_id, organization_name)
-        self.db.commit()
-        return preferences_dict(prefs)
-
     # -- portal access (staff) -----------------------------------------------------------------
 
     @rpc

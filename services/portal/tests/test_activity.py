@@ -62,7 +62,7 @@ def events_for(customer):
                                       "customer": ref(customer)}, customer_actor, True),
         ("billing", "payment_recorded", {"payment": dict(payment, source="portal"), "invoice": invoice,
                                          "customer": ref(customer), "request_review": False}, customer_actor, True),
-        ("customers", "customer_updated", {"customer": ref(customer), "changes": {"phone": {"old": None, "new": "1"}}},
+        ("customers", "customer_updated", {"customer": ref(customer), "changes": {"phone": {"old": None, "new": "1", "label": "Phone"}}},
          customer_actor, True),
         ("billing", "document_forwarded", {"document": doc, "customer": ref(customer),
                                            "recipient": {"name": "Carla", "email": "carla@x.test", "contact_id": "k9"},

@@ -1,15 +1,8 @@
 """Report periods: local days of the organization's time zone turned into UTC instants."""
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
 
 from portico_kit.errors import Invalid
-
-
-def zone(name):
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+from portico_kit.timeutil import local_days_to_utc, zone
 
 
 def parse_day(value, field):
@@ -20,24 +13,13 @@ def parse_day(value, field):
                       fields={field: "Use YYYY-MM-DD."})
 
 
-def utc_range(from_day, to_day, tz):
-    """[start of from_day, start of the day after to_day) in the zone, as aware UTC datetimes.
-
-    A review at 23:59 local time on `to_day` is in; midnight after it is out.
-    """
-    start = datetime.combine(from_day, time.min, tzinfo=tz)
-    end = datetime.combine(to_day + timedelta(days=1), time.min, tzinfo=tz)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
-
-
 def period(from_value, to_value, tz_name, today=None):
     """Validated (from_day, to_day, start_utc, end_utc); without dates: this month so far."""
-    tz = zone(tz_name)
-    today = today or datetime.now(tz).date()
+    today = today or datetime.now(zone(tz_name)).date()
     from_day = parse_day(from_value, "from") if from_value else today.replace(day=1)
     to_day = parse_day(to_value, "to") if to_value else today
     if from_day > to_day:
         raise Invalid(code="invalid_period", message="The period ends before it starts.",
                       fields={"to": "Must be on or after from."})
-    start, end = utc_range(from_day, to_day, tz)
+    start, end = local_days_to_utc(from_day, to_day, tz_name)
     return from_day, to_day, start, end

@@ -1,13 +1,13 @@
 """reviews with the services it asks (customers, portal) on the real broker."""
 from types import SimpleNamespace
 
-import eventlet
 import pytest
 from nameko.events import event_handler
 
 from customers.service import CustomersService
 from portal.service import PortalService
 from reviews.service import ReviewsService
+from portico_kit.testing.waiting import wait_until
 
 RECEIVED = []
 
@@ -24,14 +24,6 @@ class Collector:
     def on_submitted(self, event):
         RECEIVED.append(event)
 
-
-def wait_until(check, timeout=20, interval=0.05):
-    for _ in range(int(timeout / interval)):
-        result = check()
-        if result:
-            return result
-        eventlet.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 def staff_actor(org_id, timezone="UTC"):
