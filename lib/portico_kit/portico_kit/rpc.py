@@ -49,7 +49,19 @@ class Rpc(nameko_rpc.Rpc):
 rpc = Rpc.decorator
 
 
+class ReplyListener(nameko_rpc.ReplyListener):
+    """nameko's reply queue, but not durable: on a cluster it lives on the node the service is
+    connected to, and losing that node takes it along, instead of leaving a durable queue that no
+    one can declare again ("home node ... is down or inaccessible")."""
+
+    def setup(self):
+        super().setup()
+        self.queue.durable = False
+
+
 class TimedRpcProxy(RpcProxy):
+    rpc_reply_listener = ReplyListener()
+
     def __init__(self, target_service, timeout=None):
         self.timeout = timeout or config.rpc_timeout()
         super().__init__(target_service, expiration=self.timeout)
