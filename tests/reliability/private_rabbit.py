@@ -27,7 +27,7 @@ def unavailable_reason():
 
 
 class PrivateRabbit:
-    def __init__(self, base_dir):
+    def __init__(self, base_dir, home=None):
         self.dir = os.path.abspath(base_dir)
         self.port, self.dist_port = free_port(), free_port()
         self.node = f"portico_t_{os.getpid()}_{self.port}@localhost"
@@ -36,7 +36,7 @@ class PrivateRabbit:
         for name in ("enabled_plugins", "rabbitmq.conf", "rabbitmq-env.conf"):
             open(os.path.join(self.dir, name), "w").close()
         self.env = dict(
-            os.environ, HOME=self.dir,  # its own Erlang cookie, shared by server and rabbitmqctl
+            os.environ, HOME=home or self.dir,  # its own Erlang cookie (a cluster's nodes share one)
             RABBITMQ_NODENAME=self.node, RABBITMQ_NODE_IP_ADDRESS="127.0.0.1", RABBITMQ_NODE_PORT=str(self.port),
             RABBITMQ_DIST_PORT=str(self.dist_port), RABBITMQ_MNESIA_BASE=os.path.join(self.dir, "mnesia"),
             RABBITMQ_LOG_BASE=os.path.join(self.dir, "log"), RABBITMQ_PID_FILE=os.path.join(self.dir, "pid"),
@@ -79,6 +79,27 @@ class PrivateRabbit:
                 return
             time.sleep(0.2)
 
+    def kill(self):
+        """SIGKILL the node's Erlang VM: a machine lost, no goodbye to its peers or clients."""
+        with open(os.path.join(self.dir, "pid")) as fh:
+            os.kill(int(fh.read().strip()), 9)
+        self.running = False
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            except OSError:
+                return
+            time.sleep(0.2)
+
+    def join(self, other):
+        """Join `other`'s cluster (this node's data is reset)."""
+        for args in (("stop_app",), ("reset",), ("join_cluster", other.node), ("start_app",)):
+            result = self._ctl(*args)
+            if result.returncode != 0:
+                raise RuntimeError(f"rabbitmqctl {' '.join(args)} on {self.node}: {result.stdout}{result.stderr}")
+        self._ctl("await_startup", "--timeout", "60")
+
     def restart(self):
         self.stop()
         return self.start()
@@ -93,3 +114,31 @@ class PrivateRabbit:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class PrivateCluster:
+    """Three (or n) private nodes on this machine joined into one RabbitMQ cluster."""
+
+    def __init__(self, base_dir, size=3):
+        home = os.path.join(os.path.abspath(base_dir), "home")
+        os.makedirs(home, exist_ok=True)
+        self.nodes = [PrivateRabbit(os.path.join(base_dir, f"node{n}"), home=home) for n in range(size)]
+
+    def start(self):
+        for node in self.nodes:
+            node.start()
+        for node in self.nodes[1:]:
+            node.join(self.nodes[0])
+        return self
+
+    @property
+    def uri(self):
+        """Every node, for kombu's failover: the first is used while it lives."""
+        return ";".join(node.uri for node in self.nodes)
+
+    def cleanup(self):
+        for node in self.nodes:
+            try:
+                node.cleanup()
+            except Exception:  # a killed node has nothing to stop
+                shutil.rmtree(node.dir, ignore_errors=True)
