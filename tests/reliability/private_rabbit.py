@@ -5,6 +5,7 @@ same installation: its own node name, ports, data, logs and an empty plugin list
 folder, driven with the `rabbitmq-server` and `rabbitmqctl` scripts directly (the wrappers in
 /usr/sbin switch to the rabbitmq user and drop our environment).
 """
+import json
 import os
 import shutil
 import socket
@@ -46,7 +47,7 @@ class PrivateRabbit:
             ERL_EPMD_ADDRESS="127.0.0.1")
         self.running = False
 
-    def _ctl(self, *args, timeout=120):
+    def ctl(self, *args, timeout=120):
         return subprocess.run([os.path.join(SCRIPTS, "rabbitmqctl"), "-n", self.node, *args], env=self.env,
                               capture_output=True, text=True, timeout=timeout)
 
@@ -58,7 +59,7 @@ class PrivateRabbit:
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                if self._ctl("await_startup", "--timeout", "30").returncode == 0:
+                if self.ctl("await_startup", "--timeout", "30").returncode == 0:
                     return self
             except OSError:
                 pass
@@ -69,7 +70,7 @@ class PrivateRabbit:
         """Stop the node and wait until its process is gone."""
         if not self.running:
             return
-        self._ctl("stop", os.path.join(self.dir, "pid"))
+        self.ctl("stop", os.path.join(self.dir, "pid"))
         self.running = False
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -95,10 +96,10 @@ class PrivateRabbit:
     def join(self, other):
         """Join `other`'s cluster (this node's data is reset)."""
         for args in (("stop_app",), ("reset",), ("join_cluster", other.node), ("start_app",)):
-            result = self._ctl(*args)
+            result = self.ctl(*args)
             if result.returncode != 0:
                 raise RuntimeError(f"rabbitmqctl {' '.join(args)} on {self.node}: {result.stdout}{result.stderr}")
-        self._ctl("await_startup", "--timeout", "60")
+        self.ctl("await_startup", "--timeout", "60")
 
     def restart(self):
         self.stop()
@@ -130,6 +131,12 @@ class PrivateCluster:
         for node in self.nodes[1:]:
             node.join(self.nodes[0])
         return self
+
+    def running_nodes(self):
+        """The cluster's running nodes, as its first live node reports them."""
+        node = next(node for node in self.nodes if node.running)
+        result = node.ctl("cluster_status", "--formatter", "json")
+        return json.loads(result.stdout)["running_nodes"]
 
     @property
     def uri(self):
