@@ -76,7 +76,7 @@ migration: $(STAMP)
 messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location --sort-output \
 		--project Portico -o $(LOCALES)/messages.pot .
-	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel update -w 100 -i $(LOCALES)/messages.pot -d $(LOCALES) --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -6,9 +6,11 @@ page says what to do instead."""
 import os
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from devstack.client import Portico, invite_link
+from portico_kit.testing.localstripe import SECRET_KEY
 from portico_kit.testing.smtp import body_text
 
 SHOTS = os.environ.get("SCREENSHOT_DIR")
@@ -116,9 +118,33 @@ def test_pay_with_stripe_declined_then_saved_card_then_3d_secure(stripe_stack, m
     page.get_by_label("Pay my invoices automatically on their due date").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Autopay is on.")).to_be_visible()
-    refund = api.json("POST", f"/api/v1/payments/{payments[0]['id']}/refunds", token, expect=201,
-                      json={"amount": "10.00", "reason": "Late delivery"})
-    assert refund["status"] == "succeeded"
+    shot(page, "stripe-payments-autopay")
+
+    # staff: autopay and the saved card on the customer page (never the card itself); a refund
+    # through Stripe from the payment's page, confirmed first
+    staff = new_page()
+    staff.goto(f"{stripe_stack.url}/app/login")
+    staff.get_by_label("Email").fill(f"owner-{unique}@cards.test")
+    staff.get_by_label("Password").fill("correct horse battery")
+    staff.get_by_role("button", name="Sign in").click()
+    staff.goto(f"{stripe_stack.url}/app/customers/{customer['id']}")
+    expect(staff.locator("#payment-profile")).to_contain_text("Autopay: on with Visa ···· 4242 (expires 12/2030)")
+    expect(staff.locator("#payment-profile")).not_to_contain_text("4242424242424242")
+    staff.goto(f"{stripe_stack.url}/app/payments/{payments[0]['id']}")
+    expect(staff.get_by_text("The money goes back to the customer's card through Stripe.")).to_be_visible()
+    staff.get_by_label("Amount (EUR)").fill("10.00")
+    staff.get_by_label("Reason").fill("Late delivery")
+    staff.get_by_role("button", name="Refund…").click()
+    expect(staff.get_by_text("Stripe gives the money back to the customer's card.")).to_be_visible()
+    staff.get_by_role("button", name="Refund €10.00").click()
+    expect(staff.get_by_text("Refund of €10.00 made. The customer is emailed.")).to_be_visible()
+    shot(staff, "staff-refund-stripe")
+    [refund] = api.json("GET", f"/api/v1/payments/{payments[0]['id']}/refunds", token)["items"]
+    assert (refund["amount"], refund["status"]) == ("10.00", "succeeded")
+    charge = stripe_stack.stripe.intent(payments[0]["reference"])["latest_charge"]
+    if isinstance(charge, str):
+        charge = requests.get(f"{stripe_stack.stripe.url}/v1/charges/{charge}", auth=(SECRET_KEY, ""), timeout=5).json()
+    assert charge["amount_refunded"] == 1000  # Stripe gave it back, in minor units
     response = page.goto(f"{page.url.split('/payments')[0]}/payments/{payments[0]['id']}")
     assert response.status == 200
     expect(page.get_by_text("Late delivery")).to_be_visible()
