@@ -61,9 +61,10 @@ def document_page(doc_type, document_id, errors=None, form=None, status=200):
     """The document with its forms; `errors`/`form` are keyed by form ("pay", "comment", ...)."""
     document = call("billing", f"get_{doc_type}", g.actor, document_id, view="page")  # a view, for staff to see
     comments = call("billing", "list_comments", g.actor, doc_type, document_id)
-    pay_config, cards = {"provider": "test"}, []
+    pay_config, cards, other_ways = {"provider": "test"}, [], None
     if doc_type == "invoice" and document["status"] in ("sent", "overdue", "partially_paid"):
         pay_config = payment_config()
+        other_ways = payment_instructions()
         if pay_config["provider"] == "stripe":
             cards = call("billing", "list_payment_methods", g.actor)["items"]
     # A new key per rendered Pay form: a double submit of this form charges once, a later retry
@@ -71,7 +72,7 @@ def document_page(doc_type, document_id, errors=None, form=None, status=200):
     response = make_response(render("portal/billing/document.html", doc=DOCS[doc_type], document=document,
                                     comments=comments, errors=errors or {}, form=form or {},
                                     idempotency_key=str(uuid.uuid4()), forwarding=features().get("forwarding"),
-                                    pay_config=pay_config, saved_cards=cards), status)
+                                    pay_config=pay_config, saved_cards=cards, other_ways=other_ways), status)
     if pay_config["provider"] == "stripe":
         response.headers["Content-Security-Policy"] = stripe_csp(pay_config.get("js_url") or "")
     return response
@@ -86,6 +87,17 @@ def payment_config():
         if exc.status < 500:
             raise
         return {"provider": "test"}
+
+
+def payment_instructions():
+    """The organization's other ways to pay (Settings → Organization); none while accounts is away
+    (the Pay form still works, the page just lacks the hint)."""
+    try:
+        return call("accounts", "get_letterhead", g.actor).get("payment_instructions")
+    except ServiceError as exc:
+        if exc.status < 500:
+            raise
+        return None
 
 
 def stripe_csp(js_url):
