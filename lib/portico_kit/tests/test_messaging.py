@@ -209,3 +209,47 @@ def test_published_outbox_rows_and_remembered_event_ids_are_kept_for_the_retenti
         assert OutboxDispatcher(OutboxEvent).prune(session, retention=timedelta(hours=1)) == (1, 1)
     engine.dispose()
 
+
+
+QUEUE = "evt-kit_producer-note_added--kit_consumer.on_kit_producer_note_added"
+
+
+def queue_is_quorum(amqp_uri, name):
+    """RabbitMQ refuses to declare an existing queue with another type: that tells the type."""
+    from amqp.exceptions import PreconditionFailed
+    from kombu import Connection
+    with Connection(amqp_uri) as conn:
+        try:
+            conn.channel().queue_declare(name, durable=True, auto_delete=False,
+                                         arguments={"x-queue-type": "classic"})
+            return False
+        except PreconditionFailed:
+            return True
+
+
+def test_event_queues_are_quorum_queues_at_deploy_and_when_the_consumer_makes_them(
+        container_factory, rabbit_config, dispatch_event, tmp_path, seen):
+    assert messaging.EVENT_QUEUE_TYPE == "quorum"
+    declare_event_queues(Consumer, rabbit_config["AMQP_URI"])
+    assert queue_is_quorum(rabbit_config["AMQP_URI"], QUEUE)
+    start(container_factory, rabbit_config, Consumer, make_db(tmp_path, "c"))  # declares it the same way
+    dispatch_event("kit_producer", "note_added", {"id": "q1"})
+    assert wait_for(lambda: seen == ["q1"])
+
+
+def test_a_classic_event_queue_from_before_is_kept_and_consumed(container_factory, rabbit_config, dispatch_event,
+                                                                tmp_path, seen, monkeypatch):
+    monkeypatch.setattr(messaging, "EVENT_QUEUE_TYPE", "classic")
+    declare_event_queues(Consumer, rabbit_config["AMQP_URI"])
+    monkeypatch.setattr(messaging, "EVENT_QUEUE_TYPE", "quorum")
+    assert declare_event_queues(Consumer, rabbit_config["AMQP_URI"]) == [QUEUE]  # a warning, not a failure
+    assert not queue_is_quorum(rabbit_config["AMQP_URI"], QUEUE)
+    start(container_factory, rabbit_config, Consumer, make_db(tmp_path, "c"))
+    dispatch_event("kit_producer", "note_added", {"id": "classic"})
+    assert wait_for(lambda: seen == ["classic"])
+
+
+def test_outbox_publishes_wait_for_the_brokers_confirm(container_factory, rabbit_config, tmp_path):
+    container = start(container_factory, rabbit_config, Producer, make_db(tmp_path, "p"))
+    [dispatcher] = [d for d in container.dependencies if isinstance(d, OutboxDispatcher)]
+    assert dispatcher.publisher.use_confirms is True
