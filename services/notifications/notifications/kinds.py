@@ -205,7 +205,7 @@ def sample(kind, organization_name=None):
         "autopay_failed": dict(base, document=dict(document, balance="EUR 250.00"),
                                error={"message": "Your card was declined."}),
         "card_expiring": dict(base, card={"brand": "visa", "last4": "4242", "expiry": "12/2026"}, autopay=True,
-                              payment_methods_url=f"{portal}/payment-methods"),
+                              payment_methods_url=f"{portal}/payments"),
         "staff_password_reset": {"organization": organization, "recipient": olive, "user": olive,
                                  "reset_url": "https://portico.example/app/reset/SAMPLE-TOKEN",
                                  "expires_on": "3 December 2026, 11:00 UTC"},
