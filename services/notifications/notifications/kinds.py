@@ -223,7 +223,7 @@ def sample(kind, organization_name=None, language=None):
         "autopay_failed": dict(base, document=dict(document, balance=opening),
                                error={"message": "Your card was declined."}),
         "card_expiring": dict(base, card={"brand": "visa", "last4": "4242", "expiry": "12/2026"}, autopay=True,
-                              payment_methods_url=f"{portal}/payment-methods"),
+                              payment_methods_url=f"{portal}/payments"),
         "staff_password_reset": {"organization": organization, "recipient": olive, "user": olive,
                                  "reset_url": "https://portico.example/app/reset/SAMPLE-TOKEN",
                                  "expires_on": moment("2026-12-03T11:00:00Z")},
