@@ -5,6 +5,7 @@ pages never decide that themselves. Forms post to their own routes and, when the
 the document page is shown again with the message next to the form that caused it.
 """
 import uuid
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from markupsafe import Markup
 
 from portico_kit import zatca
 from portico_kit.errors import Forbidden, ServiceError
+from portico_kit.money import card_chargeable, money_str
 
 from ..auth import portal_page
 from ..calls import call
@@ -63,7 +65,7 @@ def document_page(doc_type, document_id, errors=None, form=None, status=200):
     """The document with its forms; `errors`/`form` are keyed by form ("pay", "comment", ...)."""
     document = call("billing", f"get_{doc_type}", g.actor, document_id, view="page")  # a view, for staff to see
     comments = call("billing", "list_comments", g.actor, doc_type, document_id)
-    pay_config, cards, other_ways = {"provider": "test"}, [], None
+    pay_config, cards, other_ways, card_amount = {"provider": "test"}, [], None, None
     is_open = doc_type == "invoice" and document["status"] in ("sent", "overdue", "partially_paid")
     # one letterhead call, only when the page needs it: the other ways to pay, a tax invoice's seller
     seller = letterhead() if is_open or (doc_type == "invoice" and issues_tax_invoices()) else None
@@ -72,6 +74,8 @@ def document_page(doc_type, document_id, errors=None, form=None, status=200):
         other_ways = (seller or {}).get("payment_instructions")
         if pay_config["provider"] == "stripe":
             cards = call("billing", "list_payment_methods", g.actor)["items"]
+            # KWD, BHD, OMR: a card pays in steps of 0.010, the rest of the balance another way
+            card_amount = card_offer(document["balance_due"], document["currency"])
     # A new key per rendered Pay form: a double submit of this form charges once, a later retry
     # (another card after a decline) is a new attempt (Stripe: the script adds a number per attempt).
     title, qr = tax_invoice(document, seller) if seller else (None, None)
@@ -79,7 +83,7 @@ def document_page(doc_type, document_id, errors=None, form=None, status=200):
                                     comments=comments, errors=errors or {}, form=form or {},
                                     idempotency_key=str(uuid.uuid4()), forwarding=features().get("forwarding"),
                                     pay_config=pay_config, saved_cards=cards, other_ways=other_ways, tax_title=title,
-                                    zatca_qr=qr), status)
+                                    zatca_qr=qr, card_amount=card_amount), status)
     if pay_config["provider"] == "stripe":
         response.headers["Content-Security-Policy"] = stripe_csp(pay_config.get("js_url") or "")
     return response
@@ -94,6 +98,14 @@ def payment_config():
         if exc.status < 500:
             raise
         return {"provider": "test"}
+
+
+def card_offer(balance, currency):
+    """{amount, rest}: what the Stripe form offers to pay by card (all of the balance, but KWD, BHD
+    and OMR in Stripe's steps of 0.010) and what is left for another way ("" when nothing)."""
+    amount = card_chargeable(balance, currency)
+    rest = Decimal(balance) - amount
+    return {"amount": money_str(amount, currency), "rest": money_str(rest, currency) if rest > 0 else ""}
 
 
 def letterhead():
