@@ -62,7 +62,7 @@ test-compose: venv
 ## the fault experiments at full length (the suite runs them shorter): private RabbitMQ nodes,
 ## a broker restarted 5 times under load, SIGKILLed workers in a burst; prints what it measured
 reliability: venv pdf-libs
-	RELIABILITY_RESTARTS=5 $(PY) -m pytest -p no:pytest_nameko -s -rs tests/reliability
+	RELIABILITY_FULL=1 RELIABILITY_RESTARTS=5 $(PY) -m pytest -p no:pytest_nameko -s -rs tests/reliability
 
 ## load through the gateway and event throughput, each against a baseline measured in the same run
 bench: venv
@@ -76,7 +76,7 @@ migration: $(STAMP)
 messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location --sort-output \
 		--project Portico -o $(LOCALES)/messages.pot .
-	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel update -w 100 -i $(LOCALES)/messages.pot -d $(LOCALES) --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

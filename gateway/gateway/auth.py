@@ -15,6 +15,7 @@ from portico_kit.errors import ServiceError
 
 from .calls import bearer_token, call
 from .errors import ApiError
+from .idempotency import run_idempotently
 
 STAFF_KEY = "staff_token"
 PORTAL_KEY = "portal_tokens"
@@ -27,7 +28,8 @@ def staff_api(view):
         if not token:
             raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token> (from /api/v1/login).")
         signed_in(call("accounts", "authenticate", token))
-        return view(*args, **kwargs)
+        return run_idempotently(view, args, kwargs)
+    wrapper.takes_idempotency_key = True  # its POSTs: the spec documents the header (api/openapi.py)
     return wrapper
 
 
@@ -56,7 +58,8 @@ def portal_api(view):
             raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token> (from .../api/v1/login).")
         g.portal = call("portal", "resolve_session", portal_name, token)
         signed_in(g.portal["actor"])
-        return view(portal_name, *args, **kwargs)
+        return run_idempotently(view, (portal_name, *args), kwargs)
+    wrapper.takes_idempotency_key = True
     return wrapper
 
 

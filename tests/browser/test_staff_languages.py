@@ -48,9 +48,13 @@ def test_a_staff_user_works_in_german_then_arabic(stack, api, new_org, new_page,
     page.goto(f"{stack.url}/app/customers")
     expect(page.get_by_role("link", name="Neuer Kunde")).to_be_visible()
     page.goto(f"{stack.url}/app/settings/email-templates")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    # Known gap (issue 14): the email-kind labels notifications sends lost their translations when the
-    # payment kinds of issue 12 were merged; they read in English until marked and translated again.
+    expect(page.get_by_role("link", name="Portal-Einladung")).to_be_visible()  # labels the service sends
+    expect(page.get_by_role("link", name="Zahlungsbeleg")).to_be_visible()     # a kind issue 12 added
+    page.goto(f"{stack.url}/app/settings/portal")                              # the portal switches
+    expect(page.get_by_label("Mich bei jeder Portalaktivität per E-Mail benachrichtigen")).to_be_visible()
+    expect(page.get_by_label("Kunden für jede Zahlung einen Beleg per E-Mail senden")).to_be_visible()
+    page.goto(f"{stack.url}/app/notifications")                                # the email log's kind filter
+    expect(page.locator("#kind option", has_text="Erstattung")).to_have_count(1)
 
     page.get_by_role("link", name="Ihr Profil").click()
     page.get_by_label("Sprache").select_option("ar")

@@ -5,6 +5,7 @@ same installation: its own node name, ports, data, logs and an empty plugin list
 folder, driven with the `rabbitmq-server` and `rabbitmqctl` scripts directly (the wrappers in
 /usr/sbin switch to the rabbitmq user and drop our environment).
 """
+import json
 import os
 import shutil
 import socket
@@ -27,7 +28,7 @@ def unavailable_reason():
 
 
 class PrivateRabbit:
-    def __init__(self, base_dir):
+    def __init__(self, base_dir, home=None):
         self.dir = os.path.abspath(base_dir)
         self.port, self.dist_port = free_port(), free_port()
         self.node = f"portico_t_{os.getpid()}_{self.port}@localhost"
@@ -36,7 +37,7 @@ class PrivateRabbit:
         for name in ("enabled_plugins", "rabbitmq.conf", "rabbitmq-env.conf"):
             open(os.path.join(self.dir, name), "w").close()
         self.env = dict(
-            os.environ, HOME=self.dir,  # its own Erlang cookie, shared by server and rabbitmqctl
+            os.environ, HOME=home or self.dir,  # its own Erlang cookie (a cluster's nodes share one)
             RABBITMQ_NODENAME=self.node, RABBITMQ_NODE_IP_ADDRESS="127.0.0.1", RABBITMQ_NODE_PORT=str(self.port),
             RABBITMQ_DIST_PORT=str(self.dist_port), RABBITMQ_MNESIA_BASE=os.path.join(self.dir, "mnesia"),
             RABBITMQ_LOG_BASE=os.path.join(self.dir, "log"), RABBITMQ_PID_FILE=os.path.join(self.dir, "pid"),
@@ -46,7 +47,7 @@ class PrivateRabbit:
             ERL_EPMD_ADDRESS="127.0.0.1")
         self.running = False
 
-    def _ctl(self, *args, timeout=120):
+    def ctl(self, *args, timeout=120):
         return subprocess.run([os.path.join(SCRIPTS, "rabbitmqctl"), "-n", self.node, *args], env=self.env,
                               capture_output=True, text=True, timeout=timeout)
 
@@ -58,7 +59,7 @@ class PrivateRabbit:
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                if self._ctl("await_startup", "--timeout", "30").returncode == 0:
+                if self.ctl("await_startup", "--timeout", "30").returncode == 0:
                     return self
             except OSError:
                 pass
@@ -69,7 +70,7 @@ class PrivateRabbit:
         """Stop the node and wait until its process is gone."""
         if not self.running:
             return
-        self._ctl("stop", os.path.join(self.dir, "pid"))
+        self.ctl("stop", os.path.join(self.dir, "pid"))
         self.running = False
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -78,6 +79,27 @@ class PrivateRabbit:
             except OSError:
                 return
             time.sleep(0.2)
+
+    def kill(self):
+        """SIGKILL the node's Erlang VM: a machine lost, no goodbye to its peers or clients."""
+        with open(os.path.join(self.dir, "pid")) as fh:
+            os.kill(int(fh.read().strip()), 9)
+        self.running = False
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            except OSError:
+                return
+            time.sleep(0.2)
+
+    def join(self, other):
+        """Join `other`'s cluster (this node's data is reset)."""
+        for args in (("stop_app",), ("reset",), ("join_cluster", other.node), ("start_app",)):
+            result = self.ctl(*args)
+            if result.returncode != 0:
+                raise RuntimeError(f"rabbitmqctl {' '.join(args)} on {self.node}: {result.stdout}{result.stderr}")
+        self.ctl("await_startup", "--timeout", "60")
 
     def restart(self):
         self.stop()
@@ -93,3 +115,37 @@ class PrivateRabbit:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class PrivateCluster:
+    """Three (or n) private nodes on this machine joined into one RabbitMQ cluster."""
+
+    def __init__(self, base_dir, size=3):
+        home = os.path.join(os.path.abspath(base_dir), "home")
+        os.makedirs(home, exist_ok=True)
+        self.nodes = [PrivateRabbit(os.path.join(base_dir, f"node{n}"), home=home) for n in range(size)]
+
+    def start(self):
+        for node in self.nodes:
+            node.start()
+        for node in self.nodes[1:]:
+            node.join(self.nodes[0])
+        return self
+
+    def running_nodes(self):
+        """The cluster's running nodes, as its first live node reports them."""
+        node = next(node for node in self.nodes if node.running)
+        result = node.ctl("cluster_status", "--formatter", "json")
+        return json.loads(result.stdout)["running_nodes"]
+
+    @property
+    def uri(self):
+        """Every node, for kombu's failover: the first is used while it lives."""
+        return ";".join(node.uri for node in self.nodes)
+
+    def cleanup(self):
+        for node in self.nodes:
+            try:
+                node.cleanup()
+            except Exception:  # a killed node has nothing to stop
+                shutil.rmtree(node.dir, ignore_errors=True)

@@ -7,6 +7,7 @@ from flask import Blueprint, g, jsonify, request
 
 from ..auth import staff_api
 from ..calls import call, json_body, page_args
+from ..idempotency import own_idempotency, request_key
 
 bp = Blueprint("api_billing", __name__, url_prefix="/api/v1")
 
@@ -123,9 +124,13 @@ def record_payment():
 
 @bp.post("/payments/<payment_id>/refunds")
 @staff_api
+@own_idempotency
 def refund_payment(payment_id):
-    """Through Stripe for a Stripe payment, recorded for the others; 422 amount_exceeds_refundable."""
-    return jsonify(call("billing", "refund_payment", g.actor, payment_id, json_body(allow_empty=True))), 201
+    """Through Stripe for a Stripe payment, recorded for the others; 422 amount_exceeds_refundable.
+    Money leaves: billing keeps the Idempotency-Key with the refund itself (exactly once, also when
+    two arrive at once), as card payments do; the same key again answers the first refund."""
+    key = request_key()
+    return jsonify(call("billing", "refund_payment", g.actor, payment_id, json_body(allow_empty=True), key)), 201
 
 
 @bp.get("/payments/<payment_id>/refunds")

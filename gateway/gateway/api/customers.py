@@ -30,14 +30,28 @@ def create_with_portal(actor, body):
     customer = call("customers", "create_customer", actor, body)
     result = dict(customer, portal={"enabled": False, "contacts": []})
     if enable:
-        try:
-            enabled = call("portal", "enable_portal", actor, customer["id"], None)
-            result["portal"] = call("portal", "get_portal_access", actor, customer["id"])
-            result["portal"]["invited"] = enabled["invited"]
-        except ServiceError as exc:
-            # the customer exists; say why the portal is not on, so staff can enable it later
-            result["portal"]["error"] = exc.to_dict()["error"]
+        result["portal"] = enable_portal_truthfully(actor, customer["id"])
     return result
+
+
+def enable_portal_truthfully(actor, customer_id):
+    """The customer exists; enable its portal and report what really happened. A call that failed
+    on the way (broker restart, timeout) may still have enabled it and sent the invitations, so
+    the state is read back before anything is called an error."""
+    try:
+        enabled = call("portal", "enable_portal", actor, customer_id, None)
+    except ServiceError as exc:
+        enabled, failure = None, exc
+    try:
+        access = call("portal", "get_portal_access", actor, customer_id)
+    except ServiceError:
+        access = None
+    if enabled is not None:
+        return dict(access or {"enabled": True, "contacts": []}, invited=enabled["invited"])
+    if access and access.get("enabled"):  # it happened; only its answer was lost
+        return access
+    # not on, or not known: say why, so staff can enable it later
+    return dict(access or {"enabled": False, "contacts": []}, error=failure.to_dict()["error"])
 
 
 @bp.get("")

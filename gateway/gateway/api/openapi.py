@@ -3,9 +3,10 @@ import copy
 import functools
 import glob
 import os
+import re
 
 import yaml
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from ..calls import settings
 
@@ -30,8 +31,24 @@ def load_spec():
     return spec
 
 
+def idempotent_posts(app):
+    """The spec paths of every POST that gateway/idempotency.py remembers by Idempotency-Key
+    (behind @staff_api / @portal_api, not keyed by the view itself, as card payments are)."""
+    paths = set()
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions.get(rule.endpoint)
+        if "POST" in rule.methods and getattr(view, "takes_idempotency_key", False) \
+                and not getattr(view, "own_idempotency", False):
+            paths.add(re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule))
+    return paths
+
+
 @bp.get("/api/v1/openapi.json")
 def openapi_json():
     spec = copy.deepcopy(load_spec())
     spec["servers"] = [{"url": settings().public_url}]
+    for path in idempotent_posts(current_app):
+        operation = spec["paths"].get(path, {}).get("post")
+        if operation is not None:
+            operation.setdefault("parameters", []).append({"$ref": "#/components/parameters/idempotency_key"})
     return jsonify(spec)

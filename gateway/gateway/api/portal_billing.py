@@ -5,6 +5,7 @@ from flask import Blueprint, g, jsonify, redirect, request, url_for
 from ..auth import portal_api
 from ..calls import call, json_body, page_args
 from ..errors import ApiError
+from ..idempotency import own_idempotency
 from .billing import listing
 
 bp = Blueprint("api_portal_billing", __name__, url_prefix="/portal/<portal_name>/api/v1")
@@ -64,6 +65,7 @@ for _doc_type, (_path, _list, _get) in DOCUMENTS.items():
 
 @bp.post("/invoices/<invoice_id>/payments")
 @portal_api
+@own_idempotency
 def pay_invoice(portal_name, invoice_id):
     key = idempotency_key()
     return jsonify(call("billing", "pay_invoice", g.actor, invoice_id, json_body(), key)), 201
@@ -83,6 +85,7 @@ def create_setup_intent(portal_name):
 
 @bp.post("/invoices/<invoice_id>/payment-intents")
 @portal_api
+@own_idempotency
 def create_payment_intent(portal_name, invoice_id):
     """Stripe: created and confirmed by billing in one call (see billing/online_payments.py)."""
     key = idempotency_key()

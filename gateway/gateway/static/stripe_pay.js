@@ -27,7 +27,11 @@
                        body: body ? JSON.stringify(body) : undefined})
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (json) {
-          if (!response.ok) { throw new Error((json.error && json.error.message) || data.msgFailed); }
+          if (!response.ok) {
+            // a decline in the reader's language (Stripe's own message is English); others as sent
+            var declined = json.error && json.error.code === "card_declined";
+            throw new Error(declined ? data.msgDeclined : (json.error && json.error.message) || data.msgFailed);
+          }
           return json;
         });
       });

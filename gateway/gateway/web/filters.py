@@ -15,6 +15,8 @@ STATUS_LABELS = {
     "hourly": N_("Hourly"), "staff": N_("Staff"), "portal": N_("Portal"),
     # emails (the staff email log)
     "queued": N_("Queued"), "sending": N_("Sending"), "failed": N_("Failed"),
+    # refunds
+    "succeeded": N_("Succeeded"), "pending": N_("Pending"),
     # portal access of a contact
     "invited": N_("Invited"), "active": N_("Active"), "disabled": N_("Disabled"), "not_invited": N_("Not invited"),
     # documents and custom field types
@@ -22,7 +24,7 @@ STATUS_LABELS = {
     "text": N_("Text"), "number": N_("Number"), "date": N_("Date"), "dropdown": N_("Dropdown"),
 }
 # Badge colour by status: good news green, needs attention red, the rest neutral.
-STATUS_TONES = {"paid": "ok", "accepted": "ok", "invoiced": "ok", "overdue": "bad", "declined": "bad",
+STATUS_TONES = {"paid": "ok", "succeeded": "ok", "accepted": "ok", "invoiced": "ok", "overdue": "bad", "declined": "bad",
                 "expired": "bad", "void": "bad"}
 
 

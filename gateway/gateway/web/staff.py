@@ -1,7 +1,9 @@
 """The staff app's own pages: sign-up, sign-in, the portal settings, the email log."""
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from portico_kit.errors import ServiceError
+from portico_kit.i18n import N_
 
 from ..auth import STAFF_KEY, safe_next, staff_page
 from ..calls import call, settings
@@ -11,18 +13,18 @@ from .forms import checkbox, field_errors, optional
 bp = Blueprint("staff", __name__, url_prefix="/app")
 
 PREFERENCE_FLAGS = (
-    ("notify_staff_on_activity", "Email me on every portal activity",
-     "When a customer accepts or declines a quote, comments, pays, changes their details or leaves a review."),
-    ("allow_forwarding", "Allow customers to forward documents",
-     "The person they forward to is added as a contact person of that customer, never invited to the portal unless you choose them."),
-    ("notify_customer_on_comment", "Email customers when I comment", "On an invoice or a quote."),
-    ("reviews_enabled", "Enable customer review for my services", "Customers can rate you from 1 to 5."),
-    ("show_projects", "Allow customers to view projects and timesheets",
-     "Name, description, billed and unbilled hours, logged time and fixed cost."),
-    ("allow_profile_edit", "Allow customers to edit their information",
-     "Billing and shipping addresses, custom fields and their contact details."),
-    ("send_payment_receipts", "Email customers a receipt for every payment",
-     "Online and recorded by you; the receipt PDF is attached when Branding says so."),
+    ("notify_staff_on_activity", N_("Email me on every portal activity"),
+     N_("When a customer accepts or declines a quote, comments, pays, changes their details or leaves a review.")),
+    ("allow_forwarding", N_("Allow customers to forward documents"),
+     N_("The person they forward to is added as a contact person of that customer, never invited to the portal unless you choose them.")),
+    ("notify_customer_on_comment", N_("Email customers when I comment"), N_("On an invoice or a quote.")),
+    ("reviews_enabled", N_("Enable customer review for my services"), N_("Customers can rate you from 1 to 5.")),
+    ("show_projects", N_("Allow customers to view projects and timesheets"),
+     N_("Name, description, billed and unbilled hours, logged time and fixed cost.")),
+    ("allow_profile_edit", N_("Allow customers to edit their information"),
+     N_("Billing and shipping addresses, custom fields and their contact details.")),
+    ("send_payment_receipts", N_("Email customers a receipt for every payment"),
+     N_("Online and recorded by you; the receipt PDF is attached when Branding says so.")),
 )
 
 
@@ -42,7 +44,7 @@ def signup():
         else:
             session.clear()
             session[STAFF_KEY] = result["token"]
-            flash(f"Welcome to Portico, {result['user']['name']}. Set up your customer portal first.")
+            flash(gettext("Welcome to Portico, %(name)s. Set up your customer portal first.", name=result["user"]["name"]))
             return redirect(url_for("staff.portal_settings"))
     return render_template("staff/signup.html", form=form, errors=errors), 422 if errors else 200
 
@@ -74,7 +76,7 @@ def logout():
             call("accounts", "logout", token)
         except ServiceError:
             pass  # the cookie is gone either way
-    flash("You are signed out.")
+    flash(gettext("You are signed out."))
     return redirect(url_for("staff.login"))
 
 
@@ -103,7 +105,7 @@ def portal_settings():
             errors = field_errors(exc)
             prefs = dict(prefs, **body)  # show what they typed, next to the errors
         else:
-            flash("Portal preferences saved.")
+            flash(gettext("Portal preferences saved."))
             return redirect(url_for("staff.portal_settings"))
     return render_template("staff/portal_settings.html", prefs=prefs, errors=errors, flags=PREFERENCE_FLAGS,
                            public_url=settings().public_url), 422 if errors else 200
@@ -111,13 +113,13 @@ def portal_settings():
 
 # -- email log ----------------------------------------------------------------------------------
 
-EMAIL_KINDS = [("portal_invitation", "Portal invitation"), ("password_reset", "Portal password reset"),
-               ("invoice_sent", "Invoice sent"), ("quote_sent", "Quote sent"),
-               ("comment_notification", "Comment to customer"), ("portal_activity", "Portal activity"),
-               ("document_forwarded", "Forwarded document"), ("review_request", "Review request"),
-               ("payment_receipt", "Payment receipt"), ("payment_refunded", "Refund"),
-               ("autopay_failed", "Autopay failed"), ("card_expiring", "Card expiring"),
-               ("staff_password_reset", "Staff password reset")]
+EMAIL_KINDS = [("portal_invitation", N_("Portal invitation")), ("password_reset", N_("Portal password reset")),
+               ("invoice_sent", N_("Invoice sent")), ("quote_sent", N_("Quote sent")),
+               ("comment_notification", N_("Comment to customer")), ("portal_activity", N_("Portal activity")),
+               ("document_forwarded", N_("Forwarded document")), ("review_request", N_("Review request")),
+               ("payment_receipt", N_("Payment receipt")), ("payment_refunded", N_("Refund")),
+               ("autopay_failed", N_("Autopay failed")), ("card_expiring", N_("Card expiring")),
+               ("staff_password_reset", N_("Staff password reset"))]
 
 
 @bp.get("/notifications")
@@ -144,5 +146,5 @@ def retry_notification(message_id):
             raise
         flash(exc.message, "error")
     else:
-        flash(f"The email to {message['to']} is queued again and goes out in a moment.")
+        flash(gettext("The email to %(email)s is queued again and goes out in a moment.", email=message["to"]))
     return redirect(safe_next(request.form.get("next"), url_for("staff.notifications")))

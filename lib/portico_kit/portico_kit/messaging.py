@@ -7,6 +7,14 @@
   whatever a crash or a broker outage left behind. Delivery is therefore at least once.
 - Inbox side: `first_delivery()` records `event_id` per handler in the handler's transaction, so a
   redelivered event changes nothing.
+- Retention, the same in every service: published outbox rows and remembered event ids older than
+  EVENT_RETENTION_DAYS (30) are deleted hourly (`OutboxRelayMixin.prune_event_records`).
+- Consuming: `@on_event(source, type)` is the one way, in every service. Its durable queues are
+  quorum queues (replicated on a RabbitMQ cluster; EVENT_QUEUE_TYPE=classic for classic ones). A
+  queue made earlier as a classic queue is used as it is (a warning says so): RabbitMQ cannot change
+  a queue's type, only deleting it can.
+- Publishing waits for the broker's confirm (nameko's Publisher uses publisher confirms), so an
+  outbox row is marked published only once the broker (on a cluster: the quorum) has the event.
 """
 import functools
 import inspect
@@ -16,6 +24,7 @@ import weakref
 from datetime import timedelta
 
 import eventlet
+from amqp.exceptions import PreconditionFailed
 from kombu import Connection, Exchange, Queue
 from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
@@ -23,7 +32,7 @@ from nameko.events import EventHandler, SERVICE_POOL
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.standalone.events import get_event_exchange
 from nameko.timer import timer
-from sqlalchemy import JSON, DateTime, Integer, String, select
+from sqlalchemy import JSON, DateTime, Integer, String, delete, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -91,6 +100,24 @@ def first_delivery(session, model, envelope, handler):
 
 
 REQUEUE_PAUSE = config.env_float("EVENT_REQUEUE_PAUSE_SECONDS", 2.0)
+RETENTION = timedelta(days=config.env_float("EVENT_RETENTION_DAYS", 30))
+EVENT_QUEUE_TYPE = config.env("EVENT_QUEUE_TYPE", "quorum")
+
+
+def event_queue_arguments():
+    """The x-arguments of every event queue: quorum queues unless EVENT_QUEUE_TYPE=classic."""
+    return {"x-queue-type": "quorum"} if EVENT_QUEUE_TYPE == "quorum" else {}
+
+
+def _declare_or_keep(channel_of, queue):
+    """Declare `queue`; one that exists with another type is kept as it is. False then."""
+    try:
+        queue.bind(channel_of()).declare()
+        return True
+    except PreconditionFailed:
+        log.warning("event queue %s exists with another type than %r; using it as it is (delete it "
+                    "while its service is stopped to have it made again)", queue.name, EVENT_QUEUE_TYPE)
+        return False
 # Failures that pass: another service down or slow, our database unreachable or busy.
 TRANSIENT = (ServiceUnavailable, ServiceTimeout, OperationalError, InterfaceError)
 
@@ -123,8 +150,20 @@ def on_event(source_service, event_type):
 
 
 class _EventHandler(EventHandler):
-    """nameko's, except that an ack or requeue the broker cannot take (connection lost in a
-    restart) is not fatal to the process: the broker redelivers the unacknowledged event."""
+    """nameko's, on a queue of EVENT_QUEUE_TYPE, and an ack or requeue the broker cannot take
+    (connection lost in a restart) is not fatal to the process: the broker redelivers the event."""
+
+    def setup(self):
+        super().setup()
+        arguments = event_queue_arguments()
+        if arguments:
+            self.queue.queue_arguments = arguments
+            try:
+                with Connection(self.container.config["AMQP_URI"], connect_timeout=5) as connection:
+                    if not _declare_or_keep(connection.channel, self.queue):
+                        self.queue.queue_arguments = {}  # a classic queue from before: consume it as it is
+            except Exception:  # the broker is away at start: the consumer declares once it is back
+                log.debug("could not check event queue %s at setup", self.queue.name, exc_info=True)
 
     def handle_result(self, message, worker_ctx, result, exc_info):
         try:
@@ -159,7 +198,8 @@ class OutboxDispatcher(DependencyProvider):
         self.exchange = get_event_exchange(self.container.service_name, nameko_config)
         self.publisher = Publisher(nameko_config["AMQP_URI"],
                                    serializer=nameko_config.get("serializer", "json"),
-                                   declare=[self.exchange], delivery_mode=PERSISTENT)
+                                   declare=[self.exchange], delivery_mode=PERSISTENT,
+                                   use_confirms=True)  # published = the broker (the quorum) has it
         self.pending = weakref.WeakKeyDictionary()
 
     def get_dependency(self, worker_ctx):
@@ -193,6 +233,19 @@ class OutboxDispatcher(DependencyProvider):
         rows = session.scalars(query).all()
         return self._publish_rows(session, rows)
 
+    def prune(self, session, retention=None):
+        """Delete published outbox rows and remembered event ids older than the retention
+        (EVENT_RETENTION_DAYS): far past any redelivery. Returns (outbox rows, event ids) deleted."""
+        before = utcnow() - (retention or RETENTION)
+        published = session.execute(delete(self.model).where(self.model.published_at.is_not(None),
+                                                              self.model.published_at < before)).rowcount
+        seen = 0
+        for mapper in self.model.registry.mappers:  # the service's ProcessedEvent, on the same Base
+            if issubclass(mapper.class_, ProcessedEventMixin):
+                seen += session.execute(delete(mapper.class_).where(mapper.class_.processed_at < before)).rowcount
+        session.commit()
+        return published, seen
+
     def _publish_rows(self, session, rows):
         published = 0
         try:
@@ -221,6 +274,9 @@ class _Emitter:
     def relay(self):
         return self._provider.relay(self._provider.database.session_for(self._worker_ctx))
 
+    def prune(self):
+        return self._provider.prune(self._provider.database.session_for(self._worker_ctx))
+
 
 class OutboxRelayMixin:
     """Mix into a service with `events = OutboxDispatcher(...)`: publishes what was left behind."""
@@ -228,6 +284,10 @@ class OutboxRelayMixin:
     @timer(interval=config.env_float("OUTBOX_RELAY_INTERVAL", 2.0))
     def relay_outbox(self):
         self.events.relay()
+
+    @timer(interval=config.env_float("EVENT_PRUNE_INTERVAL", 3600.0))
+    def prune_event_records(self):
+        self.events.prune()
 
 
 def event_handler_queues(service_cls):
@@ -241,7 +301,8 @@ def event_handler_queues(service_cls):
                 name = (f"evt-{entrypoint.source_service}-{entrypoint.event_type}"
                         f"--{service_cls.name}.{attr}")
                 queues.append(Queue(name, exchange=exchange, routing_key=entrypoint.event_type,
-                                    durable=True, auto_delete=False, exclusive=False))
+                                    durable=True, auto_delete=False, exclusive=False,
+                                    queue_arguments=event_queue_arguments()))
     return queues
 
 
@@ -249,7 +310,6 @@ def declare_event_queues(service_cls, amqp_uri):
     """Declare at deploy time, so events dispatched before the consumer first starts are kept."""
     queues = event_handler_queues(service_cls)
     with Connection(amqp_uri) as connection:
-        channel = connection.channel()
-        for queue in queues:
-            queue.bind(channel).declare()
+        for queue in queues:  # a failed declare closes its channel: a fresh one each
+            _declare_or_keep(connection.channel, queue)
     return [queue.name for queue in queues]

@@ -19,6 +19,16 @@ from . import config
 from .errors import ServiceTimeout, ServiceUnavailable
 
 log = logging.getLogger(__name__)
+# quorum: each service's request queue survives the loss of a RabbitMQ cluster node (classic
+# queues live on one node); the default stays classic, the type of queues made before
+RPC_QUEUE_TYPE = config.env("RPC_QUEUE_TYPE", "classic")
+
+
+class RpcConsumer(nameko_rpc.RpcConsumer):
+    def setup(self):
+        super().setup()
+        if RPC_QUEUE_TYPE == "quorum":
+            self.queue.queue_arguments = {"x-queue-type": "quorum"}
 
 
 def _settle_quietly(settle):
@@ -39,6 +49,8 @@ QueueConsumer.requeue_message = _settle_quietly(QueueConsumer.requeue_message)
 
 
 class Rpc(nameko_rpc.Rpc):
+    rpc_consumer = RpcConsumer()
+
     def handle_result(self, message, worker_ctx, result, exc_info):
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)
@@ -55,7 +67,19 @@ class Rpc(nameko_rpc.Rpc):
 rpc = Rpc.decorator
 
 
+class ReplyListener(nameko_rpc.ReplyListener):
+    """nameko's reply queue, but not durable: on a cluster it lives on the node the service is
+    connected to, and losing that node takes it along, instead of leaving a durable queue that no
+    one can declare again ("home node ... is down or inaccessible")."""
+
+    def setup(self):
+        super().setup()
+        self.queue.durable = False
+
+
 class TimedRpcProxy(RpcProxy):
+    rpc_reply_listener = ReplyListener()
+
     def __init__(self, target_service, timeout=None):
         self.timeout = timeout or config.rpc_timeout()
         super().__init__(target_service, expiration=self.timeout)

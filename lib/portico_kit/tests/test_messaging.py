@@ -174,3 +174,75 @@ def test_a_passing_failure_sends_the_event_back_and_a_bug_drops_it(container_fac
     assert ATTEMPTS.count("busy") == 3  # twice refused while "customers" was away, then handled once
     eventlet.sleep(0.5)
     assert ATTEMPTS.count("broken") == 1 and seen == ["busy"]  # a bug is logged, never retried in a loop
+
+
+def test_published_outbox_rows_and_remembered_event_ids_are_kept_for_the_retention_only(tmp_path):
+    """The same in every service: OutboxDispatcher.prune, run hourly by OutboxRelayMixin."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import Session
+
+    from portico_kit.timeutil import utcnow
+
+    engine = create_engine(f"sqlite:///{tmp_path}/prune.db")
+    Base.metadata.create_all(engine)
+    old, recent = utcnow() - timedelta(days=31), utcnow() - timedelta(days=1)
+    with Session(engine) as session:
+        session.add_all([
+            OutboxEvent(event_id="old-published", event_type="t", payload={}, published_at=old),
+            OutboxEvent(event_id="recent-published", event_type="t", payload={}, published_at=recent),
+            OutboxEvent(event_id="old-unpublished", event_type="t", payload={}, created_at=old),  # still owed
+            ProcessedEvent(event_id="old-seen", handler="h", processed_at=old),
+            ProcessedEvent(event_id="recent-seen", handler="h", processed_at=recent)])
+        session.commit()
+        assert messaging.RETENTION == timedelta(days=30)
+        assert OutboxDispatcher(OutboxEvent).prune(session) == (1, 1)
+        assert sorted(session.scalars(select(OutboxEvent.event_id))) == ["old-unpublished", "recent-published"]
+        assert list(session.scalars(select(ProcessedEvent.event_id))) == ["recent-seen"]
+        assert OutboxDispatcher(OutboxEvent).prune(session, retention=timedelta(hours=1)) == (1, 1)
+    engine.dispose()
+
+
+
+QUEUE = "evt-kit_producer-note_added--kit_consumer.on_kit_producer_note_added"
+
+
+def queue_is_quorum(amqp_uri, name):
+    """RabbitMQ refuses to declare an existing queue with another type: that tells the type."""
+    from amqp.exceptions import PreconditionFailed
+    from kombu import Connection
+    with Connection(amqp_uri) as conn:
+        try:
+            conn.channel().queue_declare(name, durable=True, auto_delete=False,
+                                         arguments={"x-queue-type": "classic"})
+            return False
+        except PreconditionFailed:
+            return True
+
+
+def test_event_queues_are_quorum_queues_at_deploy_and_when_the_consumer_makes_them(
+        container_factory, rabbit_config, dispatch_event, tmp_path, seen):
+    assert messaging.EVENT_QUEUE_TYPE == "quorum"
+    declare_event_queues(Consumer, rabbit_config["AMQP_URI"])
+    assert queue_is_quorum(rabbit_config["AMQP_URI"], QUEUE)
+    start(container_factory, rabbit_config, Consumer, make_db(tmp_path, "c"))  # declares it the same way
+    dispatch_event("kit_producer", "note_added", {"id": "q1"})
+    assert wait_for(lambda: seen == ["q1"])
+
+
+def test_a_classic_event_queue_from_before_is_kept_and_consumed(container_factory, rabbit_config, dispatch_event,
+                                                                tmp_path, seen, monkeypatch):
+    monkeypatch.setattr(messaging, "EVENT_QUEUE_TYPE", "classic")
+    declare_event_queues(Consumer, rabbit_config["AMQP_URI"])
+    monkeypatch.setattr(messaging, "EVENT_QUEUE_TYPE", "quorum")
+    assert declare_event_queues(Consumer, rabbit_config["AMQP_URI"]) == [QUEUE]  # a warning, not a failure
+    assert not queue_is_quorum(rabbit_config["AMQP_URI"], QUEUE)
+    start(container_factory, rabbit_config, Consumer, make_db(tmp_path, "c"))
+    dispatch_event("kit_producer", "note_added", {"id": "classic"})
+    assert wait_for(lambda: seen == ["classic"])
+
+
+def test_outbox_publishes_wait_for_the_brokers_confirm(container_factory, rabbit_config, tmp_path):
+    container = start(container_factory, rabbit_config, Producer, make_db(tmp_path, "p"))
+    [dispatcher] = [d for d in container.dependencies if isinstance(d, OutboxDispatcher)]
+    assert dispatcher.publisher.use_confirms is True

@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portico_kit.messaging import OutboxEventMixin, ProcessedEventMixin
@@ -30,6 +30,9 @@ class Organization(Base):
     # tax identity printed on documents: "VAT" DE123456789, "TRN" 100000000000003, "GSTIN" ...
     tax_id: Mapped[str | None] = mapped_column(String(50))
     tax_label: Mapped[str | None] = mapped_column(String(20))
+    # how else customers can pay (bank details, cheques to ...): shown beside online payment in the
+    # portal, and alone where online payment cannot run (no JavaScript)
+    payment_instructions: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -111,3 +114,18 @@ class OutboxEvent(OutboxEventMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     pass
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a mutating API request sent with an Idempotency-Key, kept for the
+    gateway (which has no database) per organization, actor and key. `status` is None while the
+    first request still runs."""
+    __tablename__ = "idempotency_records"
+
+    org_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    actor_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

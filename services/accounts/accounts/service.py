@@ -18,6 +18,7 @@ from portico_kit.validation import load
 
 from . import events
 from .branding import BrandingSettings, organization_of
+from .idempotency import IdempotencyKeys
 from .models import ApiToken, Branding, LoginFailure, Organization, OutboxEvent, PasswordReset, User
 from .password_reset import RESET_THROTTLE, PasswordResets
 from .schemas import (LoginSchema, OrganizationSchema, ProfileSchema, SignupSchema, country_of, organization_dict,
@@ -29,7 +30,7 @@ LOGIN_THROTTLE = SignInThrottle(LoginFailure, MAX_FAILURES, config.env_int("LOGI
 TOUCH_EVERY = timedelta(minutes=1)  # how often last_used_at is written (not on every request)
 
 
-class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets, BrandingSettings):
+class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets, BrandingSettings, IdempotencyKeys):
     name = "accounts"
 
     db = Database()

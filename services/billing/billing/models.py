@@ -151,7 +151,8 @@ class Refund(Base):
     (however often) is recorded once."""
     __tablename__ = "refunds"
     __table_args__ = (Index("ix_refunds_org_customer", "org_id", "customer_id"),
-                      UniqueConstraint("provider_refund_id", name="uq_refunds_provider_refund_id"))
+                      UniqueConstraint("provider_refund_id", name="uq_refunds_provider_refund_id"),
+                      UniqueConstraint("payment_id", "request_key", name="uq_refunds_request_key"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(String(36))
@@ -164,6 +165,9 @@ class Refund(Base):
     status: Mapped[str] = mapped_column(String(20), default="succeeded")  # succeeded|pending|failed
     source: Mapped[str] = mapped_column(String(10), default="staff")  # staff | stripe (its dashboard)
     provider_refund_id: Mapped[str | None] = mapped_column(String(100))
+    # the caller's Idempotency-Key (the staff page's confirmation form carries one): a double
+    # submit or a retry answers the refund made the first time instead of refunding twice
+    request_key: Mapped[str | None] = mapped_column(String(255))
     date: Mapped[object] = mapped_column(Date)
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -207,6 +211,9 @@ class Autopay(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     payment_method_id: Mapped[str | None] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # the organization's, for "today"
+    # the organization's day autopay was (last) turned on: invoices due from then on are charged,
+    # also those whose due date passed while billing was down; never older ones
+    enabled_on: Mapped[object] = mapped_column(Date, nullable=True)
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 

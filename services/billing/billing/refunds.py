@@ -33,27 +33,54 @@ def refundable(payment):
     return Decimal(payment.amount) - Decimal(payment.amount_refunded or 0)
 
 
+def refund_plan(payment, data):
+    """(amount, through Stripe?) of a refund of this payment, or the 422 that refuses it: no more
+    than what is left of it, in the currency's digits (and Stripe's, for a Stripe payment)."""
+    amount = data.get("amount") or refundable(payment)
+    money.check_digits(payment.currency, {"amount": amount})
+    left = refundable(payment)
+    if amount <= 0 or amount > left:
+        raise Invalid(code="amount_exceeds_refundable",
+                      message=f"At most {money.fmt(left, payment.currency)} {payment.currency} of this payment "
+                              f"can be refunded.", fields={"amount": f"At most {money.fmt(left, payment.currency)}."})
+    through_stripe = payment.provider == "stripe"
+    if through_stripe:
+        to_stripe_amount(amount, payment.currency)  # a KWD amount Stripe cannot take: 422 before anything
+    return amount, through_stripe
+
+
 class RefundsMixin:
 
     @rpc
-    def refund_payment(self, actor, payment_id, data):
+    def refund_payment(self, actor, payment_id, data, idempotency_key=None):
         """Staff refund (part of) a payment: through Stripe for a Stripe payment, recorded for the
-        others. 422 amount_exceeds_refundable above what is left of it."""
+        others. 422 amount_exceeds_refundable above what is left of it. The same idempotency key
+        again (a double submit, a retry) answers the first refund of this payment made with it."""
         org_id = require_staff(actor)
         data = load(RefundSchema(), data)
+        key = str(idempotency_key)[:255] if idempotency_key else None
         payment = self._locked_payment(org_id, payment_id)
-        amount = data.get("amount") or refundable(payment)
-        money.check_digits(payment.currency, {"amount": amount})
-        left = refundable(payment)
-        if amount <= 0 or amount > left:
-            raise Invalid(code="amount_exceeds_refundable",
-                          message=f"At most {money.fmt(left, payment.currency)} {payment.currency} of this payment "
-                                  f"can be refunded.", fields={"amount": f"At most {money.fmt(left, payment.currency)}."})
-        through_stripe = payment.provider == "stripe"
-        if through_stripe:
-            to_stripe_amount(amount, payment.currency)  # a KWD amount Stripe cannot take: 422 before anything
-        refund = self._apply_refund(payment, amount, reason=data.get("reason") or "", source="staff",
-                                    status="pending" if through_stripe else "succeeded", day=today(actor))
+        if key:
+            made = self.db.scalars(select(Refund).where(Refund.payment_id == payment.id,
+                                                        Refund.request_key == key)).first()
+            if made is not None:
+                asked = data.get("amount")
+                answer = refund_dict(made)
+                self.db.rollback()
+                if asked is not None and Decimal(asked) != Decimal(answer["amount"]):
+                    raise Invalid(code="idempotency_key_reused",
+                                  message="This Idempotency-Key was already used for a different refund; use a new key.",
+                                  fields={"idempotency_key": "Used for a different refund."})
+                return answer
+        amount, through_stripe = refund_plan(payment, data)
+        try:
+            refund = self._apply_refund(payment, amount, reason=data.get("reason") or "", source="staff",
+                                        status="pending" if through_stripe else "succeeded", day=today(actor),
+                                        request_key=key)
+        except IntegrityError:  # the same key at the same moment (no row lock on SQLite): the first one's
+            self.db.rollback()
+            return refund_dict(self.db.scalars(select(Refund).where(Refund.payment_id == str(payment_id),
+                                                                    Refund.request_key == key)).one())
         refund_id, intent_id = refund.id, payment.charge_id
         if not through_stripe:
             self._refund_recorded(refund, payment, actor)
@@ -83,6 +110,22 @@ class RefundsMixin:
         return refund_dict(refund)
 
     @rpc
+    def preview_refund(self, actor, payment_id, data):
+        """What refund_payment would do, without doing it (the staff page's confirmation step):
+        {payment_id, amount, currency, refundable, through_stripe}, or the very refusal it would give."""
+        org_id = require_staff(actor)
+        data = load(RefundSchema(), data)
+        payment = self.db.scalars(select(Payment).where(Payment.id == str(payment_id),
+                                                        Payment.org_id == org_id)).first()
+        if payment is None:
+            raise NotFound(code="payment_not_found", message="This payment was not found.")
+        amount, through_stripe = refund_plan(payment, data)
+        answer = {"payment_id": payment.id, "amount": money.fmt(amount, payment.currency), "currency": payment.currency,
+                  "refundable": money.fmt(refundable(payment), payment.currency), "through_stripe": through_stripe}
+        self.db.rollback()
+        return answer
+
+    @rpc
     def list_refunds(self, actor, payment_id=None, invoice_id=None):
         org_id, own_customer = viewer(actor)
         query = select(Refund).where(Refund.org_id == org_id)
@@ -107,13 +150,14 @@ class RefundsMixin:
         return self.db.scalars(select(Refund).where(Refund.id == refund_id).with_for_update()
                                .execution_options(populate_existing=True)).one()
 
-    def _apply_refund(self, payment, amount, reason, source, status, day, provider_refund_id=None):
+    def _apply_refund(self, payment, amount, reason, source, status, day, provider_refund_id=None, request_key=None):
         """The refund row, and the money back on the payment and the invoice (not committed)."""
         invoice = self.db.scalars(select(Invoice).where(Invoice.id == payment.invoice_id).with_for_update()
                                   .execution_options(populate_existing=True)).one()
         refund = Refund(org_id=payment.org_id, payment_id=payment.id, invoice_id=payment.invoice_id,
                         customer_id=payment.customer_id, amount=amount, currency=payment.currency, reason=reason,
-                        status=status, source=source, provider_refund_id=provider_refund_id, date=day)
+                        status=status, source=source, provider_refund_id=provider_refund_id, date=day,
+                        request_key=request_key)
         self.db.add(refund)
         payment.amount_refunded = Decimal(payment.amount_refunded or 0) + amount
         invoice.amount_paid = Decimal(invoice.amount_paid) - amount

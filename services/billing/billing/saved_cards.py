@@ -3,10 +3,11 @@
 A customer keeps a card by ticking "save this card" when paying: its PaymentMethod stays attached to
 their Stripe Customer and billing keeps brand, last four and expiry (`saved_cards`). With autopay on
 (one saved card), each open invoice of theirs is charged off-session on its due date, as the
-organization's clock tells the day: one attempt per invoice and day (the attempt key
-`autopay:<invoice>:<day>`), however often the timer runs or how many billing replicas run it. A
-declined charge leaves the invoice open and emails the customer a link to pay (`autopay_failed`).
-A card that expires this month triggers one reminder (`card_expiring`).
+organization's clock tells the day: one attempt per invoice and due date (the attempt key
+`autopay:<invoice>:<due date>`), however often the timer runs or how many billing replicas run it.
+A due date no run saw (billing was down that day) is caught up by the next run, also at start,
+for invoices due since autopay was turned on. A declined charge leaves the invoice open and emails
+the customer a link to pay (`autopay_failed`). A card that expires this month triggers one reminder (`card_expiring`).
 """
 import logging
 
@@ -18,7 +19,7 @@ from portico_kit.actors import require_customer, require_staff, system_actor
 from portico_kit.config import env_float
 from portico_kit.errors import Invalid, NotFound, ServiceError
 from portico_kit.rpc import rpc
-from portico_kit.timeutil import today_in
+from portico_kit.timeutil import aware, today_in, zone
 from portico_kit.validation import load
 
 from . import events
@@ -28,6 +29,17 @@ from .status import OPEN_INVOICE
 from .stripe_provider import chargeable_balance
 
 log = logging.getLogger(__name__)
+
+
+def autopay_key(invoice_id, due_date):
+    """One autopay attempt per invoice and due date, whichever run (or replica, or day) makes it:
+    on the due date itself, or later for a due date no run saw."""
+    return f"autopay:{invoice_id}:{due_date.isoformat()}"
+
+
+def local_day(moment, zone_name):
+    """The organization's date of a stored time."""
+    return aware(moment).astimezone(zone(zone_name)).date() if moment is not None else today_in(zone_name)
 
 
 def card_dict(card):
@@ -89,9 +101,11 @@ class SavedCardsMixin:
         if row is None:
             row = Autopay(org_id=org_id, customer_id=customer_id)
             self.db.add(row)
+        row.timezone = actor.get("org_timezone") or row.timezone or "UTC"
+        if data["enabled"] and not row.enabled:
+            row.enabled_on = today_in(row.timezone)
         row.enabled = data["enabled"]
         row.payment_method_id = method_id if data["enabled"] else None
-        row.timezone = actor.get("org_timezone") or row.timezone or "UTC"
         self.db.commit()
         return autopay_dict(row, cards)
 
@@ -112,7 +126,7 @@ class SavedCardsMixin:
 
     # -- autopay ---------------------------------------------------------------------------------
 
-    @timer(interval=env_float("AUTOPAY_INTERVAL", 600.0))
+    @timer(interval=env_float("AUTOPAY_INTERVAL", 600.0), eager=True)  # also at once when billing starts
     def autopay_on_timer(self):
         if getattr(self.payments_provider, "name", "") == "stripe":
             self.run_autopay()
@@ -120,31 +134,42 @@ class SavedCardsMixin:
 
     @rpc
     def run_autopay(self):
-        """Charge each autopay customer's invoices that are due today (their organization's today).
-        Returns {charged, failed} counts of this run's new attempts."""
+        """Charge each autopay customer's open invoices that are due (their organization's today),
+        including those whose due date passed while no run happened (billing was down, say): every
+        invoice due since autopay was turned on and not attempted yet is charged once. Returns
+        {charged, failed} counts of this run's new attempts."""
         if getattr(self.payments_provider, "name", "") != "stripe":
             return {"charged": 0, "failed": 0}
-        plans = [(a.org_id, a.customer_id, a.payment_method_id, a.timezone) for a in self.db.scalars(
-            select(Autopay).where(Autopay.enabled.is_(True), Autopay.payment_method_id.is_not(None))).all()]
+        plans = [(a.org_id, a.customer_id, a.payment_method_id, a.timezone, a.enabled_on, a.updated_at)
+                 for a in self.db.scalars(select(Autopay).where(
+                     Autopay.enabled.is_(True), Autopay.payment_method_id.is_not(None))).all()]
         counts = {"charged": 0, "failed": 0}
-        for org_id, customer_id, method_id, zone_name in plans:
+        for org_id, customer_id, method_id, zone_name, enabled_on, updated_at in plans:
             day = today_in(zone_name)
+            since = enabled_on or local_day(updated_at, zone_name)
             due = self.db.scalars(select(Invoice).where(
                 Invoice.org_id == org_id, Invoice.customer_id == customer_id, Invoice.status.in_(OPEN_INVOICE),
-                Invoice.due_date == day, Invoice.balance_due > 0)).all()
-            for invoice in [(i.id, i.currency, i.balance_due, i.number, i.customer_name) for i in due]:
-                outcome = self._autopay_invoice(org_id, customer_id, method_id, zone_name, day, *invoice)
+                Invoice.due_date <= day, Invoice.due_date >= since, Invoice.balance_due > 0)
+                .order_by(Invoice.due_date, Invoice.id)).all()
+            due = [(i.id, i.currency, i.balance_due, i.number, i.customer_name, i.due_date) for i in due]
+            tried = set(self.db.scalars(select(PaymentAttempt.key).where(
+                PaymentAttempt.org_id == org_id, PaymentAttempt.customer_id == customer_id,
+                PaymentAttempt.key.in_([autopay_key(i[0], i[-1]) for i in due]))).all()) if due else set()
+            for invoice in due:
+                if autopay_key(invoice[0], invoice[-1]) in tried:
+                    continue  # charged (or declined) before: never again for this due date
+                outcome = self._autopay_invoice(org_id, customer_id, method_id, zone_name, *invoice)
                 if outcome:
                     counts[outcome] += 1
         self.db.rollback()
         return counts
 
-    def _autopay_invoice(self, org_id, customer_id, method_id, zone_name, day, invoice_id, currency, balance,
-                         number, customer_name):
+    def _autopay_invoice(self, org_id, customer_id, method_id, zone_name, invoice_id, currency, balance,
+                         number, customer_name, day):
         amount = chargeable_balance(balance, currency)
         if amount <= 0:
             return None
-        key = f"autopay:{invoice_id}:{day.isoformat()}"
+        key = autopay_key(invoice_id, day)
         attempt = PaymentAttempt(org_id=org_id, customer_id=customer_id, key=key, fingerprint=key,
                                  invoice_id=invoice_id, amount=amount, currency=currency, status="pending",
                                  provider="stripe", payment_method_id=method_id, kind="autopay", timezone=zone_name)

@@ -214,7 +214,7 @@ def payment_dict(payment):
             "customer_id": payment.customer_id, "customer_name": payment.customer_name,
             "amount": money.fmt(payment.amount, payment.currency), "currency": payment.currency, "date": _day(payment.date),
             "mode": payment.mode, "reference": payment.reference or "", "source": payment.source,
-            "card": card, "created_at": iso(payment.created_at),
+            "card": card, "provider": payment.provider, "created_at": iso(payment.created_at),
             "amount_refunded": money.fmt(payment.amount_refunded or 0, payment.currency),
             "refunds": [refund_dict(r) for r in payment.refunds if r.status != "failed"]}
 

@@ -40,3 +40,41 @@ def test_a_test_card_payment_is_refunded_in_the_sandbox_too(system):
     system.billing.refund_payment(system.staff, payment["id"], {"amount": "40.00"})
     assert [e["amount"] for e in system.ledger if e["type"] == "refund"] == ["40.00"]
     assert system.billing.get_invoice(system.staff, invoice["id"])["balance_due"] == "1130.00"
+
+
+def test_a_refund_preview_answers_what_the_refund_would_do_and_changes_nothing(system):
+    invoice = new_invoice(system)  # 1190.00 EUR
+    payment = system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": invoice["id"],
+                                                           "amount": "500.00", "mode": "cash"})
+    preview = system.billing.preview_refund(system.staff, payment["id"], {"amount": "20.00", "reason": "Gift"})
+    assert preview == {"payment_id": payment["id"], "amount": "20.00", "currency": "EUR", "refundable": "500.00",
+                       "through_stripe": False}
+    assert system.billing.preview_refund(system.staff, payment["id"], {})["amount"] == "500.00"  # all of it
+    assert system.billing.get_invoice(system.staff, invoice["id"])["balance_due"] == "690.00"
+    assert system.billing.list_refunds(system.staff, payment_id=payment["id"])["items"] == []
+    for amount, code in (("500.01", "amount_exceeds_refundable"), ("1.001", "invalid_amount"),
+                         ("lots", "validation_failed")):
+        with pytest.raises(Invalid) as err:
+            system.billing.preview_refund(system.staff, payment["id"], {"amount": amount})
+        assert err.value.code == code and "amount" in err.value.fields
+    with pytest.raises(Forbidden):
+        system.billing.preview_refund(system.me, payment["id"], {"amount": "1.00"})
+    from portico_kit.errors import NotFound
+    with pytest.raises(NotFound):
+        system.billing.preview_refund(system.other_staff, payment["id"], {"amount": "1.00"})
+
+
+def test_the_same_idempotency_key_refunds_once(system):
+    invoice = new_invoice(system)  # 1190.00 EUR
+    payment = system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": invoice["id"],
+                                                           "amount": "300.00", "mode": "cash"})
+    first = system.billing.refund_payment(system.staff, payment["id"], {"amount": "50.00"}, "confirm-1")
+    again = system.billing.refund_payment(system.staff, payment["id"], {"amount": "50.00"}, "confirm-1")
+    assert again == first
+    with pytest.raises(Invalid) as err:  # the same key for another amount
+        system.billing.refund_payment(system.staff, payment["id"], {"amount": "60.00"}, "confirm-1")
+    assert err.value.code == "idempotency_key_reused"
+    other = system.billing.refund_payment(system.staff, payment["id"], {"amount": "50.00"}, "confirm-2")
+    assert other["id"] != first["id"]
+    assert system.billing.get_invoice(system.staff, invoice["id"])["balance_due"] == "990.00"
+    assert len(system.billing.list_refunds(system.staff, payment_id=payment["id"])["items"]) == 2

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from portico_kit.errors import BadRequest, Conflict, Invalid, NotFound, PaymentRequired
 from portico_kit.testing.localstripe import LocalStripe, signed_event
+from portico_kit.testing.waiting import wait_until
 
 from billing.models import Payment, PaymentAttempt
 
@@ -325,6 +326,44 @@ def test_autopay_charges_on_the_due_date_of_the_organizations_day_once(system):
     assert system.billing.get_invoice(system.staff, due_today["id"])["status"] == "paid"
     assert system.billing.get_invoice(system.staff, later["id"])["status"] == "sent"
     assert datetime.now(tz.utc).date() <= their_today
+
+
+def test_autopay_catches_up_on_due_dates_no_run_saw_once_and_at_start(system, container_factory):
+    """Billing was down on due dates: the next run (and a billing that starts) charges each open
+    invoice due since autopay was turned on and not attempted yet, once; older ones are left alone."""
+    from datetime import date, timedelta
+    from billing.models import Autopay
+    from billing.service import BillingService
+    today = date.today()
+    kept = card(system)
+    first = new_invoice(system, lines=[{"description": "A", "quantity": "1", "rate": "20.00"}])  # due in 30 days
+    system.billing.create_payment_intent(system.me, first["id"], {"amount": "1.00", "payment_method_id": kept,
+                                                                  "save_card": True}, key())
+    system.billing.set_autopay(system.me, {"enabled": True, "payment_method_id": kept})
+    with db_session(system) as session:  # autopay was turned on a week ago
+        assert session.get(Autopay, ("org-1", "cust-1")).enabled_on == today
+        session.get(Autopay, ("org-1", "cust-1")).enabled_on = today - timedelta(days=7)
+        session.commit()
+
+    def invoice_due(days_ago, rate):
+        return new_invoice(system, lines=[{"description": "Due", "quantity": "1", "rate": rate}],
+                           date=str(today - timedelta(days=days_ago + 5)), due_date=str(today - timedelta(days=days_ago)))
+    missed, before_autopay = invoice_due(3, "30.00"), invoice_due(10, "40.00")
+    assert system.billing.run_autopay() == {"charged": 1, "failed": 0}
+    assert system.billing.run_autopay() == {"charged": 0, "failed": 0}  # once, however often it runs
+    assert system.billing.get_invoice(system.staff, missed["id"])["status"] == "paid"
+    assert system.billing.get_invoice(system.staff, before_autopay["id"])["status"] == "overdue"
+    assert system.billing.get_invoice(system.staff, first["id"])["balance_due"] == "19.00"
+
+    # missed while billing was down, then a billing starts: it charges at once, nobody calls it
+    also_missed = invoice_due(1, "60.00")
+    container_factory(BillingService, system.config).start()
+    wait_until(lambda: system.billing.get_invoice(system.staff, also_missed["id"])["status"] == "paid", timeout=20)
+    assert system.billing.run_autopay() == {"charged": 0, "failed": 0}
+    with db_session(system) as session:
+        keys = sorted(session.scalars(select(PaymentAttempt.key).where(PaymentAttempt.kind == "autopay")).all())
+    assert keys == sorted([f"autopay:{missed['id']}:{missed['due_date']}",
+                           f"autopay:{also_missed['id']}:{also_missed['due_date']}"])
 
 
 def test_a_declined_autopay_leaves_the_invoice_open_and_tells_the_customer(system):

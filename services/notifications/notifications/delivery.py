@@ -1,7 +1,9 @@
 """Delivery that loses nothing: claim a recorded message, send it, retry with backoff, give up loudly.
 
 A message is claimed with a compare-and-set update, so two workers (or two replicas) never send
-the same one; a claim that outlives a crashed worker expires and the message is tried again.
+the same one. The claim is short (MAIL_CLAIM_SECONDS, 15) and renewed every
+MAIL_CLAIM_RENEW_SECONDS (5) while the worker is alive and sending, so a slow SMTP server keeps
+its message while the mail of a killed worker is tried again within seconds.
 
 No database connection is held while connecting to the SMTP server. Just before the message data
 goes out, "sent" is written in an open transaction, committed the instant the server accepts
@@ -10,12 +12,15 @@ between the server's "250 accepted" and that commit; such a copy carries the sam
 so mail clients show it once. (No SMTP client can do better: the server's acceptance and our
 record cannot be one atomic step.)
 """
+import contextlib
 import logging
 import random
 import smtplib
 from datetime import timedelta
 
+import eventlet
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
 
 from portico_kit import config
 from portico_kit.timeutil import utcnow
@@ -28,7 +33,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = config.env_int("MAIL_MAX_ATTEMPTS", 12)
 RETRY_BASE = config.env_float("MAIL_RETRY_BASE_SECONDS", 10.0)
 RETRY_MAX = config.env_float("MAIL_RETRY_MAX_SECONDS", 3600.0)
-CLAIM_FOR = timedelta(seconds=config.env_float("MAIL_CLAIM_SECONDS", 120.0))
+CLAIM_FOR = timedelta(seconds=config.env_float("MAIL_CLAIM_SECONDS", 15.0))
+RENEW_EVERY = config.env_float("MAIL_CLAIM_RENEW_SECONDS", 5.0)
 
 
 def backoff(attempts):
@@ -60,10 +66,50 @@ def claim(session, message_id):
     return result.rowcount == 1
 
 
+def renew_claim(session, message_id):
+    """Push the claim of a message still being sent further out; False once it is not sending."""
+    result = session.execute(update(EmailMessage)
+                             .where(EmailMessage.id == message_id, EmailMessage.status == "sending")
+                             .values(claimed_until=utcnow() + CLAIM_FOR))
+    session.commit()
+    return result.rowcount == 1
+
+
+@contextlib.contextmanager
+def claim_kept(session, message_id):
+    """While the block runs, renew the message's claim from a session of its own (the worker's
+    holds the "sent" transaction at the end of a send). The renewer is told to stop, never killed
+    mid-query: it notices on waking and ends without touching the database."""
+    done = []
+
+    def keep():
+        with Session(session.get_bind()) as own:
+            while True:
+                eventlet.sleep(RENEW_EVERY)
+                if done:
+                    return
+                try:
+                    if not renew_claim(own, message_id):
+                        return
+                except Exception:  # the database is busy or away: try again next round
+                    own.rollback()
+                    log.warning("could not renew the claim of email %s", message_id, exc_info=True)
+    eventlet.spawn(keep)
+    try:
+        yield
+    finally:
+        done.append(True)
+
+
 def deliver(session, message_id):
     """Try to send one message now. Returns its status afterwards (None: another worker has it)."""
     if not claim(session, message_id):
         return None
+    with claim_kept(session, message_id):
+        return _send_claimed(session, message_id)
+
+
+def _send_claimed(session, message_id):
     message = session.scalar(select(EmailMessage).where(EmailMessage.id == message_id)
                              .execution_options(populate_existing=True))
     mail = mailer.build(message)

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import and_, delete, or_, select, update
 
-from portico_kit import config
+from portico_kit import config, messaging
 from portico_kit.errors import ServiceError
 from portico_kit.messaging import first_delivery
 from portico_kit.timeutil import utcnow
@@ -26,7 +26,7 @@ MAX_ATTEMPTS = config.env_int("EVENT_MAX_ATTEMPTS", 30)
 RETRY_BASE = config.env_float("EVENT_RETRY_BASE_SECONDS", 5.0)
 RETRY_MAX = config.env_float("EVENT_RETRY_MAX_SECONDS", 3600.0)
 CLAIM_FOR = timedelta(seconds=config.env_float("EVENT_CLAIM_SECONDS", 120.0))
-RETENTION = timedelta(days=config.env_float("EVENT_RETENTION_DAYS", 30))
+RETENTION = messaging.RETENTION  # EVENT_RETENTION_DAYS, the same in every service
 
 
 def backoff(attempts):
@@ -101,5 +101,6 @@ def failed(session, row_id, exc):
 def purge(session):
     before = utcnow() - RETENTION
     session.execute(delete(InboundEvent).where(InboundEvent.status == "done", InboundEvent.processed_at < before))
+    # notifications publishes nothing, so OutboxRelayMixin's prune does not run here: its handled ids go here
     session.execute(delete(ProcessedEvent).where(ProcessedEvent.processed_at < before))
     session.commit()

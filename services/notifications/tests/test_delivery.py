@@ -176,3 +176,86 @@ def test_two_replicas_never_send_the_same_email_twice(system, org, dispatch_even
         assert sorted(a for m in system.mail.messages for a in m["to"]) == sorted(f"r{n}@x.test" for n in range(30))
         for replica in replicas:
             replica.stop()
+
+
+def test_a_claim_is_short_but_renewed_while_its_worker_sends(tmp_path, monkeypatch):
+    """A slow SMTP server (faked: this is about the claim alone) keeps its message past the claim's
+    length; once the sender is gone, the claim runs out within seconds."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import Session
+
+    from portico_kit.migrate import upgrade
+    from portico_kit.timeutil import aware, utcnow
+
+    url = f"sqlite:///{tmp_path}/notifications.db"
+    upgrade("notifications", url)
+    engine = create_engine(url)
+    monkeypatch.setattr(delivery, "CLAIM_FOR", timedelta(seconds=1))
+    monkeypatch.setattr(delivery, "RENEW_EVERY", 0.3)
+    with Session(engine) as session:
+        session.add(EmailMessage(id="m-1", kind="test", to_email="a@x.test", subject="S", text_body="t",
+                                 html_body="<p>t</p>", dedupe_key="m-1"))
+        session.commit()
+    taken_meanwhile = []
+
+    def slow_send(mail, before_data=None, on_accepted=None):
+        for _ in range(5):  # 2.5 s: more than twice the claim
+            eventlet.sleep(0.5)
+            with Session(engine) as other:  # another worker, asking for the message
+                taken_meanwhile.append(delivery.claim(other, "m-1"))
+        before_data()
+        on_accepted()
+    monkeypatch.setattr(delivery.mailer, "send", slow_send)
+    monkeypatch.setattr(delivery.mailer, "build", lambda message: None)
+    with Session(engine) as session:
+        assert delivery.deliver(session, "m-1") == "sent"
+    assert taken_meanwhile == [False] * 5
+
+    # a worker that died mid-send renews nothing: its claim is free a second later
+    with Session(engine) as session:
+        session.add(EmailMessage(id="m-2", kind="test", to_email="b@x.test", subject="S", text_body="t",
+                                 html_body="<p>t</p>", dedupe_key="m-2"))
+        session.commit()
+        assert delivery.claim(session, "m-2")
+        until = aware(session.get(EmailMessage, "m-2").claimed_until)
+        assert until - utcnow() <= timedelta(seconds=1)
+    eventlet.sleep(1.2)
+    with Session(engine) as other:
+        assert delivery.claim(other, "m-2")
+    engine.dispose()
+
+
+def test_handled_events_are_forgotten_after_the_retention_and_pending_ones_never(tmp_path):
+    """notifications publishes nothing (no OutboxRelayMixin), so its own hourly purge keeps the
+    kit's EVENT_RETENTION_DAYS for remembered event ids and handled inbox rows."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import Session
+
+    from portico_kit import messaging
+    from portico_kit.migrate import upgrade
+    from portico_kit.timeutil import utcnow
+
+    from notifications import inbox
+    from notifications.models import InboundEvent, ProcessedEvent
+
+    url = f"sqlite:///{tmp_path}/notifications.db"
+    upgrade("notifications", url)
+    engine = create_engine(url)
+    assert inbox.RETENTION == messaging.RETENTION == timedelta(days=30)
+    old, recent = utcnow() - timedelta(days=31), utcnow() - timedelta(days=1)
+    with Session(engine) as session:
+        session.add_all([
+            ProcessedEvent(event_id="old", handler="h", processed_at=old),
+            ProcessedEvent(event_id="recent", handler="h", processed_at=recent),
+            InboundEvent(event_id="old-done", handler="h", event_type="t", envelope={}, status="done", processed_at=old),
+            InboundEvent(event_id="old-failed", handler="h", event_type="t", envelope={}, status="failed",
+                         processed_at=old),
+            InboundEvent(event_id="recent-done", handler="h", event_type="t", envelope={}, status="done",
+                         processed_at=recent)])
+        session.commit()
+        inbox.purge(session)
+        assert list(session.scalars(select(ProcessedEvent.event_id))) == ["recent"]
+        assert sorted(session.scalars(select(InboundEvent.event_id))) == ["old-failed", "recent-done"]
+    engine.dispose()
