@@ -27,11 +27,13 @@ def test_saving_sends_the_whole_profile_and_a_blank_address_removes_it(client, r
     rpc.on("accounts", "update_organization", lambda actor, body: dict(ORG, **body))
     response = client.post("/app/settings/organization", data={
         "name": " Acme Studio ", "email": "", "phone": "+49 30 1", "currency": "usd", "timezone": "UTC",
-        "tax_id": " DE123456789 ", "csrf_token": csrf_token(client, "/app/settings/organization")})
+        "tax_id": " DE123456789 ", "payment_instructions": " IBAN DE02 1203\r\nCash welcome ",
+        "csrf_token": csrf_token(client, "/app/settings/organization")})
     assert response.status_code == 302
     [(actor, body)] = rpc.called("accounts", "update_organization")
     assert body == {"name": "Acme Studio", "email": None, "phone": "+49 30 1", "address": None,
-                    "currency": "USD", "timezone": "UTC", "tax_id": "DE123456789"}
+                    "currency": "USD", "timezone": "UTC", "tax_id": "DE123456789",
+                    "payment_instructions": "IBAN DE02 1203\r\nCash welcome"}
 
 
 def test_errors_are_shown_next_to_their_fields_with_what_was_typed(client, rpc):

@@ -228,3 +228,19 @@ def test_pdf_download_names_the_file_after_the_document(customer, rpc):
     assert response.status_code == 200 and response.data == b"%PDF-1.7 test"
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"] == 'attachment; filename="INV-000001.pdf"'
+
+
+def test_the_stripe_form_offers_what_a_card_can_pay_and_lists_the_other_ways(customer, rpc):
+    rpc.on("billing", "payment_config", lambda actor: {"provider": "stripe", "publishable_key": "pk_test_x",
+                                                       "js_url": "https://js.stripe.test/v3/"})
+    rpc.on("billing", "list_payment_methods", lambda actor: {"items": []})
+    rpc.on("accounts", "get_letterhead", lambda actor: {"payment_instructions": "IBAN KW81 CBKU 0000\nCash"})
+    rpc.on("billing", "get_invoice", lambda actor, i, **kw: dict(INVOICE, currency="KWD", balance_due="30.375"))
+    html = customer.get("/portal/acme/invoices/inv-1").get_data(as_text=True)
+    # Stripe takes KWD in steps of 0.010: the form offers 30.370, the last 0.005 goes another way
+    assert 'name="amount" type="text" value="30.370"' in html
+    assert "Cards pay KWD in steps of 0.010: the last KWD\xa00.005 can be paid another way." in html
+    assert 'id="other-ways"' in html and "IBAN KW81 CBKU 0000\nCash" in html
+    rpc.on("billing", "get_invoice", lambda actor, i, **kw: dict(INVOICE, currency="EUR", balance_due="12.50"))
+    html = customer.get("/portal/acme/invoices/inv-1").get_data(as_text=True)
+    assert 'name="amount" type="text" value="12.50"' in html and "steps of" not in html

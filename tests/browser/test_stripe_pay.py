@@ -174,7 +174,15 @@ def test_without_javascript_the_pay_page_says_what_to_do(stripe_stack, browser, 
         page.goto(f"{page.url.split('/portal/')[0]}/portal/{page.url.split('/portal/')[1].split('/')[0]}"
                   f"/invoices/{invoice['id']}")
         expect(page.locator("#pay-needs-js")).to_contain_text("Paying online needs JavaScript")
+        expect(page.locator("#pay-needs-js")).to_contain_text("by bank transfer, cheque or cash")  # none given
         expect(page.locator("#stripe-pay")).to_be_hidden()
+        # the organization says how else to pay (Settings → Organization): the page lists it
+        api.json("PATCH", "/api/v1/organization", owner["token"], json={
+            "payment_instructions": "Bank transfer to IBAN DE02 1203 0000 0000 2020 51\nCash at our shop"})
+        page.reload()
+        expect(page.locator("#pay-needs-js")).to_contain_text("The other ways to pay No Script")
+        expect(page.locator("#other-ways")).to_contain_text("Bank transfer to IBAN DE02 1203 0000 0000 2020 51")
+        expect(page.locator("#other-ways")).to_contain_text("Cash at our shop")
         shot(page, "stripe-no-javascript")
     finally:
         context.close()

@@ -50,3 +50,46 @@ def test_a_kwd_customer_pays_30_375(api, new_org, mail, unique, stack):
                  data={"email": email, "password": "bike shed 42", "csrf_token": csrf})
     page = browser.get(f"{stack.url}/portal/{portal_name}/invoices/{invoice['id']}").text
     assert "KWD\u00a030.769" in page and "KWD\u00a00.394" in page
+
+
+def test_a_german_customer_reads_their_email_and_pdf_in_german(api, new_org, mail, unique, stack):
+    """An English-speaking business, a German customer: the invitation, the invoice email and the
+    PDF attached to it are in German, with German numbers and dates; staff's own PDF too."""
+    import io
+
+    from pypdf import PdfReader
+
+    token = new_org("Nordwerk Studio")["token"]
+    org_name = api.json("GET", "/api/v1/organization", token)["name"]
+    api.json("PATCH", "/api/v1/organization", token, json={
+        "currency": "EUR", "address": {"street": "Hauptstraße 5", "city": "Berlin", "zip": "10115", "country": "DE"}})
+    api.json("PUT", "/api/v1/settings/branding", token, json={"attach_pdf_to_emails": True})
+    email = f"de-{unique}@regions.test"
+    customer = api.create_customer(token, display_name="Bäckerei Krume", email=email, currency="EUR",
+                                   language="de", enable_portal=True)
+    invitation = mail.wait_for(email)[0]
+    assert invitation["Subject"] == f"{org_name} lädt Sie in das eigene Kundenportal ein"
+    assert body_text(invitation).startswith("Hallo ")
+
+    invoice = api.json("POST", "/api/v1/invoices", token, expect=201, json={
+        "customer_id": customer["id"], "date": "2026-11-25", "due_date": "2026-12-09",
+        "line_items": [{"description": "Beratung", "quantity": "1", "rate": "1250.50"}]})
+    api.json("POST", f"/api/v1/invoices/{invoice['id']}/send", token)
+    sent = mail.wait_for(email, count=2, timeout=90)[-1]
+    assert sent["Subject"] == f"Rechnung {invoice['number']} von {org_name}"
+    text = body_text(sent).replace("\u00a0", " ")
+    assert f"hat Ihnen die Rechnung {invoice['number']} über 1.250,50 €" in text, text
+    assert "9. Dezember 2026" in text and "Invoice" not in text
+
+    def pdf_words(data):
+        words = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        return words.replace("\u00a0", " ").replace("\u202f", " ")
+
+    [(filename, attached)] = [(part.get_filename(), part.get_content()) for part in sent.iter_attachments()]
+    assert filename == f"{invoice['number']}.pdf"
+    for words in (pdf_words(attached), pdf_words(api.request("GET", f"/api/v1/invoices/{invoice['id']}/pdf",
+                                                             token).content)):
+        for expected in ("RECHNUNG", "Rechnungsdatum", "25. November 2026", "1.250,50 €", "Offener Betrag",
+                         "10115 Berlin", "Seite 1 von 1"):
+            assert expected.lower() in words.lower(), expected
+        assert "Balance due" not in words and "1,250.50" not in words

@@ -82,6 +82,19 @@ def test_pay_with_a_card_through_the_gateway_and_the_webhook_adds_nothing(stripe
                       headers={"Idempotency-Key": f"raw-{unique}"})
     assert raw.status_code == 409
 
+    # staff refund part of it through Stripe; the same Idempotency-Key again is the same refund
+    [paid] = api.json("GET", f"/api/v1/payments?invoice_id={invoice['id']}", token)["items"]
+    refund = api.json("POST", f"/api/v1/payments/{paid['id']}/refunds", token, expect=201,
+                      json={"amount": "30.00", "reason": "Goodwill"}, headers={"Idempotency-Key": f"re-{unique}"})
+    again = api.json("POST", f"/api/v1/payments/{paid['id']}/refunds", token, expect=201,
+                     json={"amount": "30.00", "reason": "Goodwill"}, headers={"Idempotency-Key": f"re-{unique}"})
+    assert again == refund and refund["status"] == "succeeded"
+    reused = api.request("POST", f"/api/v1/payments/{paid['id']}/refunds", token, json={"amount": "31.00"},
+                         headers={"Idempotency-Key": f"re-{unique}"})
+    assert reused.status_code == 422 and reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert api.json("GET", f"/api/v1/invoices/{invoice['id']}", token)["balance_due"] == "180.00"
+    assert len(api.json("GET", f"/api/v1/payments/{paid['id']}/refunds", token)["items"]) == 1
+
 
 def test_3d_secure_payment_is_recorded_by_the_real_webhook_before_the_customer_returns(stripe_stack, mail, unique):
     api, stripe = Portico(stripe_stack.url), stripe_stack.stripe

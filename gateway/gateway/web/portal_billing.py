@@ -5,12 +5,16 @@ pages never decide that themselves. Forms post to their own routes and, when the
 the document page is shown again with the message next to the form that caused it.
 """
 import uuid
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
+from markupsafe import Markup
 
+from portico_kit import zatca
 from portico_kit.errors import Forbidden, ServiceError
+from portico_kit.money import card_chargeable, money_str
 
 from ..auth import portal_page
 from ..calls import call
@@ -61,17 +65,25 @@ def document_page(doc_type, document_id, errors=None, form=None, status=200):
     """The document with its forms; `errors`/`form` are keyed by form ("pay", "comment", ...)."""
     document = call("billing", f"get_{doc_type}", g.actor, document_id, view="page")  # a view, for staff to see
     comments = call("billing", "list_comments", g.actor, doc_type, document_id)
-    pay_config, cards = {"provider": "test"}, []
-    if doc_type == "invoice" and document["status"] in ("sent", "overdue", "partially_paid"):
+    pay_config, cards, other_ways, card_amount = {"provider": "test"}, [], None, None
+    is_open = doc_type == "invoice" and document["status"] in ("sent", "overdue", "partially_paid")
+    # one letterhead call, only when the page needs it: the other ways to pay, a tax invoice's seller
+    seller = letterhead() if is_open or (doc_type == "invoice" and issues_tax_invoices()) else None
+    if is_open:
         pay_config = payment_config()
+        other_ways = (seller or {}).get("payment_instructions")
         if pay_config["provider"] == "stripe":
             cards = call("billing", "list_payment_methods", g.actor)["items"]
+            # KWD, BHD, OMR: a card pays in steps of 0.010, the rest of the balance another way
+            card_amount = card_offer(document["balance_due"], document["currency"])
     # A new key per rendered Pay form: a double submit of this form charges once, a later retry
     # (another card after a decline) is a new attempt (Stripe: the script adds a number per attempt).
+    title, qr = tax_invoice(document, seller) if seller else (None, None)
     response = make_response(render("portal/billing/document.html", doc=DOCS[doc_type], document=document,
                                     comments=comments, errors=errors or {}, form=form or {},
                                     idempotency_key=str(uuid.uuid4()), forwarding=features().get("forwarding"),
-                                    pay_config=pay_config, saved_cards=cards), status)
+                                    pay_config=pay_config, saved_cards=cards, other_ways=other_ways, tax_title=title,
+                                    zatca_qr=qr, card_amount=card_amount), status)
     if pay_config["provider"] == "stripe":
         response.headers["Content-Security-Policy"] = stripe_csp(pay_config.get("js_url") or "")
     return response
@@ -88,6 +100,25 @@ def payment_config():
         return {"provider": "test"}
 
 
+def card_offer(balance, currency):
+    """{amount, rest}: what the Stripe form offers to pay by card (all of the balance, but KWD, BHD
+    and OMR in Stripe's steps of 0.010) and what is left for another way ("" when nothing)."""
+    amount = card_chargeable(balance, currency)
+    rest = Decimal(balance) - amount
+    return {"amount": money_str(amount, currency), "rest": money_str(rest, currency) if rest > 0 else ""}
+
+
+def letterhead():
+    """The organization's letterhead (other ways to pay, seller name, tax id, country); None while
+    accounts is away (the Pay form still works, the page just lacks the hint and the tax title)."""
+    try:
+        return call("accounts", "get_letterhead", g.actor)
+    except ServiceError as exc:
+        if exc.status < 500:
+            raise
+        return None
+
+
 def stripe_csp(js_url):
     """The page's policy, opened for Stripe.js: its script, its frames (card Element, 3-D Secure) and
     the API it talks to (localstripe in tests serves all three from one address)."""
@@ -97,6 +128,27 @@ def stripe_csp(js_url):
     return (f"default-src 'self'; img-src 'self' data: https://*.stripe.com; style-src 'self'; "
             f"script-src 'self' {origin}; frame-src {origin} {stripe_hosts}; connect-src 'self' {origin} "
             f"https://api.stripe.com; form-action 'self'; frame-ancestors 'none'")
+
+
+def issues_tax_invoices():
+    """Whether the reader's organization is in a country of tax invoices (Saudi Arabia, the UAE)."""
+    return ((g.actor or {}).get("org_country") or "").upper() in zatca.TAX_INVOICE_COUNTRIES
+
+
+def tax_invoice(document, seller):
+    """("Tax Invoice" or None, the ZATCA QR code as SVG or None) for an invoice of a seller in Saudi
+    Arabia or the UAE (portico_kit.zatca); the same as on its PDF."""
+    if not issues_tax_invoices() or not zatca.issues_tax_invoices(seller.get("country"), seller.get("tax_id")):
+        return None, None
+    customer_tax_id = (call("customers", "get_profile", g.actor).get("customer") or {}).get("tax_id")
+    title = zatca.invoice_title(seller.get("country"), seller.get("tax_id"), customer_tax_id)
+    qr = None
+    if zatca.carries_qr(seller.get("country"), seller.get("tax_id")):
+        payload = zatca.qr_payload(seller.get("name") or "", seller["tax_id"],
+                                   document.get("sent_at") or document.get("created_at") or document.get("date"),
+                                   document.get("total") or "0", document.get("tax_total") or "0")
+        qr = {"payload": payload, "svg": Markup(zatca.qr_svg(payload, scale=4))}
+    return title, qr
 
 
 def refused(doc_type, document_id, form_name, exc):

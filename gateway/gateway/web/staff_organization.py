@@ -21,7 +21,8 @@ def organization_from_form(form):
     return {"name": (form.get("name") or "").strip(), "email": optional(form, "email"),
             "phone": optional(form, "phone"), "address": address_from_form(form, "address"),
             "currency": (form.get("currency") or "").strip().upper(),
-            "timezone": (form.get("timezone") or "").strip(), "tax_id": optional(form, "tax_id")}
+            "timezone": (form.get("timezone") or "").strip(), "tax_id": optional(form, "tax_id"),
+            "payment_instructions": optional(form, "payment_instructions")}
 
 
 @bp.route("/organization", methods=["GET", "POST"])

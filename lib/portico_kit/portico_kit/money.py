@@ -70,3 +70,16 @@ def to_minor_units(value, currency):
 def from_minor_units(units, currency):
     """The other way: 30375 KWD minor units -> Decimal("30.375")."""
     return (Decimal(int(units)).scaleb(-currency_digits(currency))).quantize(quantum(currency))
+
+
+# Stripe takes three-decimal currencies (KWD, BHD, OMR) in minor units whose last digit is 0
+CARD_STEP_THREE_DECIMALS = 10
+
+
+def card_chargeable(value, currency):
+    """The most a card (Stripe) can pay of an amount: all of it, but for three-decimal currencies
+    rounded down to Stripe's step (30.375 KWD -> 30.370). Billing charges by it; the Pay page offers it."""
+    units = to_minor_units(value, currency)
+    if currency_digits(currency) == 3:
+        units -= units % CARD_STEP_THREE_DECIMALS
+    return from_minor_units(units, currency)

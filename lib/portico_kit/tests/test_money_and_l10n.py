@@ -124,3 +124,12 @@ def test_a_formatter_bound_to_one_reader():
     # isolated, so that a date never runs into the Latin document number beside it
     assert arabic.date("2026-11-25").startswith("\u2068") and arabic.date("2026-11-25").endswith("\u2069")
     assert not reader.date("2026-11-25").startswith("\u2068")
+
+
+def test_a_card_pays_three_decimal_currencies_in_stripes_steps():
+    card_chargeable = money.card_chargeable
+    assert card_chargeable("30.375", "KWD") == Decimal("30.370")
+    assert card_chargeable("30.370", "BHD") == Decimal("30.370")
+    assert card_chargeable("0.005", "OMR") == Decimal("0.000")
+    assert card_chargeable("1250.55", "EUR") == Decimal("1250.55")
+    assert card_chargeable("1250", "JPY") == Decimal("1250")

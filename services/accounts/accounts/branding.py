@@ -85,6 +85,7 @@ class BrandingSettings:
         branding = self.db.get(Branding, org.id)
         result = {"name": org.name, "email": org.email, "phone": org.phone, "address": org.address,
                   "tax_id": org.tax_id or None, "tax_label": org.tax_label or None, "language": org.language or "en",
+                  "payment_instructions": org.payment_instructions or None,
                   "country": country_of(org), "timezone": org.timezone, "logo_sha256": branding.logo_sha256 if branding else None,
                   **branding_dict(org.id, branding)}
         if with_logo and branding is not None and branding.logo:

@@ -17,6 +17,8 @@ def user_payload(user):
 
 
 def password_reset_payload(user, reset_url, expires_at):
-    return {"user": {"id": user.id, "name": user.name, "email": user.email},
+    # the user's own language, else the organization's: the email speaks it
+    return {"user": {"id": user.id, "name": user.name, "email": user.email,
+                     "language": user.language or user.organization.language or "en"},
             "organization": {"id": user.organization.id, "name": user.organization.name},
             "reset_url": reset_url, "expires_at": expires_at}

@@ -30,6 +30,9 @@ class Organization(Base):
     # tax identity printed on documents: "VAT" DE123456789, "TRN" 100000000000003, "GSTIN" ...
     tax_id: Mapped[str | None] = mapped_column(String(50))
     tax_label: Mapped[str | None] = mapped_column(String(20))
+    # how else customers can pay (bank details, cheques to ...): shown beside online payment in the
+    # portal, and alone where online payment cannot run (no JavaScript)
+    payment_instructions: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -39,6 +39,7 @@ class OrganizationSchema(StrictSchema):
     language = language()
     tax_id = text(50, allow_none=True)
     tax_label = text(20, allow_none=True)
+    payment_instructions = text(2000, allow_none=True)
 
 
 class ProfileSchema(StrictSchema):
@@ -74,7 +75,7 @@ def organization_dict(org, branding=None):
         "id": org.id, "name": org.name, "email": org.email, "phone": org.phone,
         "address": org.address, "currency": org.currency, "timezone": org.timezone,
         "language": org.language or "en", "tax_id": org.tax_id or None, "tax_label": org.tax_label or None,
-        "branding": branding_dict(org.id, branding),
+        "payment_instructions": org.payment_instructions or None, "branding": branding_dict(org.id, branding),
     }
 
 

@@ -53,7 +53,8 @@ def test_reset_by_link_is_single_use_and_ends_other_sessions(system):
     [event] = resets()
     data = event["data"]
     assert data["reset_url"].startswith("http://localhost:8000/app/reset/")
-    assert data["user"] == {"id": owner["user"]["id"], "name": "Olive Owner", "email": "owner@acme.test"}
+    assert data["user"] == {"id": owner["user"]["id"], "name": "Olive Owner", "email": "owner@acme.test",
+                            "language": "en"}  # the email speaks it
     assert data["organization"] == {"id": owner["organization"]["id"], "name": "Acme Ltd"}
     assert data["expires_at"].endswith("Z") and event["org_id"] == owner["organization"]["id"]
     token = token_of(event)

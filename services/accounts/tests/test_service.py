@@ -96,6 +96,20 @@ def test_organization_profile_is_read_and_patched_by_its_own_staff_only(accounts
     assert accounts.get_organization(actor)["address"] is None
 
 
+def test_the_other_ways_to_pay_are_kept_and_read_by_the_organizations_customers(accounts):
+    owner = signup(accounts, email="ways@acme.test", org="Ways Co")
+    actor = accounts.authenticate(owner["token"])
+    text = "Bank transfer: IBAN DE02 1203 0000 0000 2020 51\nCheques to Ways Co"
+    assert accounts.update_organization(actor, {"payment_instructions": f"  {text}  "})["payment_instructions"] == text
+    customer = {"kind": "customer", "org_id": actor["org_id"], "customer_id": "cu-1", "contact_id": "ct-1",
+                "name": "Bob"}
+    assert accounts.get_letterhead(customer)["payment_instructions"] == text
+    with pytest.raises(Invalid) as err:
+        accounts.update_organization(actor, {"payment_instructions": "x" * 2001})
+    assert set(err.value.fields) == {"payment_instructions"}
+    assert accounts.update_organization(actor, {"payment_instructions": None})["payment_instructions"] is None
+
+
 def test_the_letterhead_is_readable_by_the_organizations_customers_only(accounts):
     owner = signup(accounts, email="letters@acme.test", org="Letterhead Co")
     actor = accounts.authenticate(owner["token"])

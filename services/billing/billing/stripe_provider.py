@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://api.stripe.com"
 DEFAULT_JS_URL = "https://js.stripe.com/v3/"
 # Stripe takes three-decimal currencies in minor units whose last digit must be 0
-THREE_DECIMAL_STEP = 10
+THREE_DECIMAL_STEP = kit_money.CARD_STEP_THREE_DECIMALS
 
 
 def to_stripe_amount(amount, currency):
@@ -34,11 +34,8 @@ def to_stripe_amount(amount, currency):
 
 def chargeable_balance(balance, currency):
     """The most a card can pay of a balance: all of it, but for three-decimal currencies rounded
-    down to Stripe's step (30.375 KWD -> 30.370)."""
-    units = kit_money.to_minor_units(balance, currency)
-    if kit_money.currency_digits(currency) == 3:
-        units -= units % THREE_DECIMAL_STEP
-    return kit_money.from_minor_units(units, currency)
+    down to Stripe's step (30.375 KWD -> 30.370); the kit's rule, which the Pay page offers too."""
+    return kit_money.card_chargeable(balance, currency)
 
 
 def from_stripe_amount(units, currency):

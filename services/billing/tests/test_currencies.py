@@ -85,3 +85,32 @@ def test_changing_a_drafts_currency_recomputes_its_lines_or_refuses(system):
     new_invoice(system, currency="JPY", lines=[{"description": "b", "quantity": "2", "rate": "500"}])
     summary = system.billing.customer_summary(system.me)
     assert summary["balances"] == {"JPY": "1000", "KWD": "30.375"}
+
+
+# (currency, total paid in full, refunded, what more decimals than it has looks like)
+REFUNDS = [("JPY", "4125", "1025", "0.5"), ("USD", "59.50", "9.25", "0.125"), ("KWD", "31.894", "30.375", "0.0005")]
+
+
+def test_refunds_and_statements_in_the_currencys_own_decimals(system):
+    """invoice -> payment -> refund -> statement for 0, 2 and 3 decimals: the refund keeps the
+    currency's digits, the invoice's balance grows back by exactly that, the statement shows it."""
+    for (currency, rate, quantity, tax_rate, _amount, _tax, total, _first), (_, paid, refunded, too_fine) in zip(
+            CASES, REFUNDS):
+        invoice = new_invoice(system, currency=currency, lines=[
+            {"description": "Work", "quantity": quantity, "rate": rate, "tax_rate": tax_rate}])
+        assert invoice["total"] == paid == total
+        payment = system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": invoice["id"],
+                                                               "amount": paid, "mode": "bank_transfer"})
+        with pytest.raises(Invalid) as err:
+            system.billing.refund_payment(system.staff, payment["id"], {"amount": too_fine})
+        assert err.value.code == "invalid_amount", currency
+
+        refund = system.billing.refund_payment(system.staff, payment["id"], {"amount": refunded})
+        assert (refund["amount"], refund["currency"]) == (refunded, currency)
+        after = system.billing.get_invoice(system.staff, invoice["id"])
+        kept = str(Decimal(paid) - Decimal(refunded))
+        assert (after["balance_due"], after["amount_paid"], after["status"]) == (refunded, kept, "partially_paid")
+
+        statement = system.billing.get_statement(system.staff, "cust-1", "2000-01-01", None, currency)
+        assert [line["amount"] for line in statement["lines"] if line["kind"] == "refund"] == [refunded]
+        assert statement["closing_balance"] == refunded, currency

@@ -52,7 +52,7 @@ def profile_dict(customer, contact, definitions):
         "contact": {"id": contact.id, "first_name": contact.first_name, "last_name": contact.last_name,
                     "phone": contact.phone, "email": contact.email, "language": contact.language},
         "customer": {"id": customer.id, "display_name": customer.display_name,
-                     "company_name": customer.company_name},
+                     "company_name": customer.company_name, "tax_id": customer.tax_id},
         "custom_field_definitions": [
             {"key": d.key, "label": d.label, "type": d.type, "options": list(d.options or []),
              "editable": d.editable_in_portal} for d in visible],

@@ -13,16 +13,18 @@ from decimal import Decimal, InvalidOperation
 
 import eventlet
 from eventlet import tpool
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
-from portico_kit.l10n import format_money
-from portico_kit.timeutil import format_day
+from portico_kit import i18n
+from portico_kit.i18n import N_
+from portico_kit.l10n import Formatter
 
 from . import config
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
-LABELS = {"bank_transfer": "Bank transfer", "partially_paid": "Partially paid", "invoice": "Invoice",
-          "payment": "Payment", "refund": "Refund"}
+LABELS = {"bank_transfer": N_("Bank transfer"), "partially_paid": N_("Partially paid"), "invoice": N_("Invoice"),
+          "payment": N_("Payment"), "refund": N_("Refund"), "cash": N_("Cash"), "cheque": N_("Cheque"),
+          "card": N_("Card"), "other": N_("Other")}
 # the countries that print on US Letter; everyone else on A4
 LETTER_COUNTRIES = {"us", "usa", "united states", "united states of america", "ca", "canada", "mx", "mexico",
                     "méxico", "ph", "philippines", "cl", "chile", "co", "colombia", "ve", "venezuela",
@@ -32,22 +34,59 @@ STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 _slots = eventlet.semaphore.Semaphore(config.render_threads())
 
 
-def percent(value):
+# Every document is written in its reader's language (the customer's, else the organization's):
+# the context carries `lang` and `fmt` (portico_kit.l10n.Formatter, the formatter pages and emails
+# use), and the filters and `_()` read them from there.
+
+def _fmt(context):
+    return context.get("fmt") or Formatter()
+
+
+@pass_context
+def money(context, amount, currency=None):
+    return _fmt(context).money(amount, currency)
+
+
+@pass_context
+def day(context, value):
+    return _fmt(context).date(value, "long") if value else ""
+
+
+@pass_context
+def number(context, value):
+    return _fmt(context).number(value)
+
+
+@pass_context
+def percent(context, value):
     try:
-        number = Decimal(str(value or 0))
+        rate = Decimal(str(value or 0))
     except InvalidOperation:
         return str(value)
-    return f"{value} %" if number else "—"
+    return _fmt(context).percent(value) if rate else "—"
 
 
-def label(value):
-    return LABELS.get(value, str(value or "").replace("_", " ").capitalize())
+@pass_context
+def label(context, value):
+    known = LABELS.get(value)
+    return _gettext(context, known) if known else str(value or "").replace("_", " ").capitalize()
+
+
+@pass_context
+def _gettext(context, message):
+    return i18n.translations(context.get("lang")).gettext(message)
+
+
+@pass_context
+def _ngettext(context, singular, plural, count):
+    return i18n.translations(context.get("lang")).ngettext(singular, plural, count)
 
 
 def _environment():
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(money=format_money, day=format_day, percent=percent, label=label)
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
+    env.filters.update(money=money, day=day, number=number, percent=percent, label=label)
     return env
 
 
@@ -84,11 +123,19 @@ def page(org):
     return {"size": page_size(org.get("address")), "accent": accent, "accent_soft": soft(accent)}
 
 
+def page_counter(language):
+    """The footer's "Page 2 of 3" in the reader's language, as CSS content."""
+    words = i18n.gettext(language, N_("Page %(page)s of %(pages)s")).replace('"', "")
+    words = words.replace("%(page)s", '" counter(page) "').replace("%(pages)s", '" counter(pages) "')
+    return f'"{words}"'
+
+
 def html(template, context, back_url=None, pdf_url=None):
     org = context["org"]
+    language = context.get("lang", "en")
     return ENV.get_template(template).render(
-        dict(context, stylesheet=STYLESHEET, page=page(org), back_url=back_url, pdf_url=pdf_url,
-             lang=context.get("lang", "en"), direction=context.get("direction", "ltr")))
+        dict(context, stylesheet=STYLESHEET, page=dict(page(org), counter=page_counter(language)),
+             back_url=back_url, pdf_url=pdf_url, lang=language, direction=context.get("direction", "ltr")))
 
 
 def style_hashes(markup):

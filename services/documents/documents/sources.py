@@ -5,17 +5,26 @@ Each builder returns a `Source`: the template, its context, the file name, and t
 context that decides the cache key (the logo by its hash, not its bytes).
 """
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
+from markupsafe import Markup
+
+from portico_kit import i18n, zatca
 from portico_kit.errors import Invalid
+from portico_kit.i18n import N_
+from portico_kit.l10n import Formatter, direction, pick_language
 
 DOCUMENT_FIELDS = ("id", "number", "status", "date", "due_date", "expiry_date", "currency", "subtotal", "tax_total",
-                   "total", "amount_paid", "balance_due", "notes", "customer_id")
+                   "total", "amount_paid", "balance_due", "notes", "customer_id", "sent_at", "created_at")
 LINE_FIELDS = ("description", "quantity", "rate", "discount", "tax_rate", "amount", "tax_amount")
-CUSTOMER_FIELDS = ("id", "display_name", "company_name", "billing_address", "tax_id", "email")
-ORG_FIELDS = ("name", "email", "phone", "address", "tax_id", "tax_label", "accent_color", "logo_sha256", "facturx")
-STAMPS = {"paid": ("Paid", "ok"), "partially_paid": ("Partially paid", ""), "overdue": ("Overdue", "bad"),
-          "void": ("Void", "bad"), "draft": ("Draft", ""), "accepted": ("Accepted", "ok"),
-          "invoiced": ("Accepted", "ok"), "declined": ("Declined", "bad"), "expired": ("Expired", "bad")}
+CUSTOMER_FIELDS = ("id", "display_name", "company_name", "billing_address", "tax_id", "email", "language")
+ORG_FIELDS = ("name", "email", "phone", "address", "tax_id", "tax_label", "accent_color", "logo_sha256", "facturx",
+              "language", "country", "timezone")
+STAMPS = {"paid": (N_("Paid"), "ok"), "partially_paid": (N_("Partially paid"), ""), "overdue": (N_("Overdue"), "bad"),
+          "void": (N_("Void"), "bad"), "draft": (N_("Draft"), ""), "accepted": (N_("Accepted"), "ok"),
+          "invoiced": (N_("Accepted"), "ok"), "declined": (N_("Declined"), "bad"), "expired": (N_("Expired"), "bad")}
+TITLES = {"Invoice": N_("Invoice"), "Tax Invoice": N_("Tax Invoice"),
+          "Simplified Tax Invoice": N_("Simplified Tax Invoice")}
 
 
 @dataclass
@@ -49,6 +58,45 @@ def customer_of(customers, actor, customer_id):
     return pick(customers.get_customer(actor, customer_id), CUSTOMER_FIELDS)
 
 
+def reading(customer, org):
+    """The reader's language (the customer's, else the organization's), for the context: `lang`,
+    `direction` and `fmt`, the formatter of money, numbers and dates in that language."""
+    language = pick_language(customer.get("language"), org.get("language"))
+    return {"lang": language, "direction": direction(language),
+            "fmt": Formatter(language, org.get("country"), org.get("timezone"))}
+
+
+def _decimal(value):
+    try:
+        return Decimal(str(value if value not in (None, "") else 0))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def tax_summary(lines):
+    """[{rate, base, tax}] per tax rate of the lines, lowest rate first (a rate of 0 included when
+    other rates exist: the summary then shows what was not taxed)."""
+    rates = {}
+    for line in lines:
+        rate = _decimal(line.get("tax_rate")).normalize()
+        entry = rates.setdefault(rate, {"rate": format(rate, "f"), "base": Decimal(0), "tax": Decimal(0)})
+        entry["base"] += _decimal(line.get("amount"))
+        entry["tax"] += _decimal(line.get("tax_amount"))
+    if set(rates) == {Decimal(0)}:
+        return []
+    return [dict(entry, base=format(entry["base"], "f"), tax=format(entry["tax"], "f"))
+            for _, entry in sorted(rates.items())]
+
+
+def zatca_qr(org, doc):
+    """The QR code of a Saudi tax invoice (inline SVG), and what it encodes; None elsewhere."""
+    if not zatca.carries_qr(org.get("country"), org.get("tax_id")):
+        return None
+    payload = zatca.qr_payload(org.get("name") or "", org["tax_id"], doc.get("sent_at") or doc.get("created_at")
+                               or doc.get("date"), doc.get("total") or "0", doc.get("tax_total") or "0")
+    return {"payload": payload, "svg": Markup(zatca.qr_svg(payload))}
+
+
 def _view(actor):
     """A customer opening the PDF has viewed the document; staff and system renders never count."""
     return {"view": "pdf"} if actor.get("kind") == "customer" else {}
@@ -62,11 +110,19 @@ def document(service, actor, kind, doc_id, count_view):
     customer = customer_of(service.customers, actor, record["customer_id"])
     org, org_printed = organization(service.accounts, actor)
     stamp, tone = STAMPS.get(record["status"], (None, ""))
-    label = "Invoice" if kind == "invoice" else "Quote"
-    context = {"kind": kind, "doc": doc, "customer": customer, "org": org, "title": f"{label} {doc['number']}",
-               "heading": label, "number": doc["number"], "stamp": stamp, "stamp_tone": tone,
-               "facturx": kind == "invoice" and bool(org.get("facturx"))}
-    printed = {"doc": doc, "customer": customer, "org": org_printed, "stamp": stamp}
+    reader = reading(customer, org)
+    if kind == "invoice":  # a "Tax Invoice" in Saudi Arabia and the UAE (see portico_kit.zatca)
+        label = TITLES[zatca.invoice_title(org.get("country"), org.get("tax_id"), customer.get("tax_id"))]
+    else:
+        label = N_("Quote")
+    lang = reader["lang"]
+    heading = i18n.gettext(lang, label)
+    qr = zatca_qr(org, doc) if kind == "invoice" else None
+    context = dict(reader, kind=kind, doc=doc, customer=customer, org=org, title=f"{heading} {doc['number']}",
+                   heading=heading, number=doc["number"], stamp=stamp, stamp_tone=tone,
+                   facturx=kind == "invoice" and bool(org.get("facturx")),
+                   tax_summary=tax_summary(doc["line_items"]), zatca=qr)
+    printed = {"doc": doc, "customer": customer, "org": org_printed, "stamp": stamp, "lang": reader["lang"]}
     return Source(kind, actor["org_id"], "invoice.html", context, f"{doc['number']}.pdf", printed)
 
 
@@ -76,11 +132,15 @@ def receipt(service, actor, payment_id):
     org, org_printed = organization(service.accounts, actor)
     payment = {k: v for k, v in record.items() if k != "invoice"}
     invoice = record.get("invoice") or {}
-    context = {"kind": "receipt", "payment": payment, "invoice": invoice, "customer": customer, "org": org,
-               "title": f"Payment receipt {record['invoice_number']}", "heading": "Payment receipt",
-               "number": f"for {record['invoice_number']}", "stamp": None}
+    reader = reading(customer, org)
+    lang = reader["lang"]
+    context = dict(reader, kind="receipt", payment=payment, invoice=invoice, customer=customer, org=org,
+                   title=i18n.gettext(lang, N_("Payment receipt %(number)s"), number=record["invoice_number"]),
+                   heading=i18n.gettext(lang, N_("Payment receipt")),
+                   number=i18n.gettext(lang, N_("for %(number)s"), number=record["invoice_number"]), stamp=None)
     filename = f"receipt-{record['invoice_number']}-{record['id'][:8]}.pdf"
-    printed = {"payment": payment, "invoice": invoice, "customer": customer, "org": org_printed}
+    printed = {"payment": payment, "invoice": invoice, "customer": customer, "org": org_printed,
+               "lang": reader["lang"]}
     return Source("receipt", actor["org_id"], "receipt.html", context, filename, printed)
 
 
@@ -89,11 +149,14 @@ def statement(service, actor, customer_id, params):
                                            params.get("currency"))
     customer = customer_of(service.customers, actor, record["customer_id"])
     org, org_printed = organization(service.accounts, actor)
-    context = {"kind": "statement", "statement": record, "customer": customer, "org": org,
-               "title": f"Statement of account {record['from']} to {record['to']}",
-               "heading": "Statement of account", "number": None, "stamp": None}
+    reader = reading(customer, org)
+    fmt, lang = reader["fmt"], reader["lang"]
+    context = dict(reader, kind="statement", statement=record, customer=customer, org=org,
+                   title=i18n.gettext(lang, N_("Statement of account %(start)s to %(end)s"),
+                                      start=fmt.date(record["from"]), end=fmt.date(record["to"])),
+                   heading=i18n.gettext(lang, N_("Statement of account")), number=None, stamp=None)
     filename = f"statement-{record['currency']}-{record['from']}-{record['to']}.pdf"
-    printed = {"statement": record, "customer": customer, "org": org_printed}
+    printed = {"statement": record, "customer": customer, "org": org_printed, "lang": lang}
     return Source("statement", actor["org_id"], "statement.html", context, filename, printed)
 
 

@@ -5,7 +5,9 @@ other services (organization, portal preferences, staff, portal contacts, the cu
 receives what is documented in docs/notifications.md; keep the two in step.
 """
 from dataclasses import dataclass, field
-from portico_kit import l10n
+
+from portico_kit import i18n, l10n
+from portico_kit.i18n import N_
 
 
 @dataclass
@@ -19,6 +21,8 @@ class Mail:
     extra: dict = field(default_factory=dict)
     branding: dict | None = None   # the organization's logo URL and accent colour, for the HTML part
     attachment: dict | None = None  # a PDF from the documents service: {kind, ref, params}
+    language: str = "en"           # the recipient's: the template, words, numbers and dates are in it
+    org_language: str = "en"       # whose template a language without one of its own falls back to
 
 
 # -- formatting ---------------------------------------------------------------------------------
@@ -38,6 +42,46 @@ def money(amount, currency, locale=None):
     return l10n.format_money(amount, currency, locale) if amount not in (None, "") else ""
 
 
+# -- whose language ------------------------------------------------------------------------------
+
+def org_language(org):
+    return l10n.pick_language(org.get("language"))
+
+
+def org_country(org):
+    country = (org.get("address") or {}).get("country") if isinstance(org.get("address"), dict) else None
+    return country.upper() if isinstance(country, str) and len(country) == 2 else None
+
+
+class Reader:
+    """One recipient's language and the organization's country and time zone, for the values of
+    an email: `1.250,50 €` and `2. Dezember 2026` for a German reader."""
+
+    def __init__(self, language, org):
+        self.language = l10n.pick_language(language, org_language(org))
+        self.locale = l10n.locale_for(self.language, org_country(org))
+        self.timezone = org.get("timezone") or "UTC"
+
+    def _(self, message, **values):
+        return i18n.gettext(self.language, message, **values)
+
+    def day(self, value):
+        return day(value, self.locale)
+
+    def moment(self, value):
+        return moment(value, self.locale, self.timezone)
+
+    def money(self, amount, currency):
+        return money(amount, currency, self.locale)
+
+
+# a document's kind in words: capitalised on its own ("Invoice"), in a sentence ("invoice")
+DOCUMENT_LABELS = {"invoice": N_("Invoice"), "quote": N_("Quote"), "receipt": N_("Receipt"),
+                   "statement": N_("Statement")}
+DOCUMENT_NAMES = {"invoice": N_("invoice"), "quote": N_("quote"), "receipt": N_("receipt"),
+                  "statement": N_("statement")}
+
+
 def clean(text):
     """A name fit for a header: one line, no control characters."""
     return " ".join(str(text or "").split())[:200]
@@ -51,8 +95,10 @@ def customer_of(data):
     return {"id": customer.get("id"), "name": name, "display_name": name}
 
 
-def document_of(data, portal_url=None):
-    """The billing document of an event, whichever key the event carries it under."""
+def document_of(data, portal_url=None, reader=None):
+    """The billing document of an event, whichever key the event carries it under, with its
+    amounts, dates and kind in the reader's language."""
+    reader = reader or Reader(None, {})
     if data.get("invoice") and not data.get("payment"):
         doc, kind = data["invoice"], "invoice"
     elif data.get("quote"):
@@ -66,12 +112,14 @@ def document_of(data, portal_url=None):
         return None
     currency = doc.get("currency") or (data.get("payment") or {}).get("currency") or ""
     result = {
-        "id": doc.get("id"), "type": kind, "kind": kind, "label": kind.capitalize(),
+        "id": doc.get("id"), "type": kind, "kind": kind,
+        "label": reader._(DOCUMENT_LABELS[kind]) if kind in DOCUMENT_LABELS else kind.capitalize(),
+        "name": reader._(DOCUMENT_NAMES[kind]) if kind in DOCUMENT_NAMES else kind,
         "number": doc.get("number") or "", "status": doc.get("status") or "",
-        "currency": currency, "total": doc.get("total") or "", "amount": money(doc.get("total"), currency),
-        "balance_due": doc.get("balance_due") or "", "balance": money(doc.get("balance_due"), currency),
-        "date": day(doc.get("date")), "due_date": day(doc.get("due_date")),
-        "expiry_date": day(doc.get("expiry_date")), "url": "",
+        "currency": currency, "total": doc.get("total") or "", "amount": reader.money(doc.get("total"), currency),
+        "balance_due": doc.get("balance_due") or "", "balance": reader.money(doc.get("balance_due"), currency),
+        "date": reader.day(doc.get("date")), "due_date": reader.day(doc.get("due_date")),
+        "expiry_date": reader.day(doc.get("expiry_date")), "url": "",
     }
     if portal_url and doc.get("id"):
         result["url"] = f"{portal_url}/{kind}s/{doc['id']}"
@@ -83,10 +131,11 @@ def organization_context(org):
 
 
 def customer_recipients(lookup, org_id, customer_id):
-    """[(email, name)], on_portal: the customer's portal contacts, else the customer's own email."""
+    """[(email, name, language)], on_portal: the customer's portal contacts, else the customer's own
+    email. A person's language is their own choice, else their customer's (None: the organization's)."""
     access = lookup.portal_access(org_id, customer_id)
     if access.get("enabled"):
-        people = _unique((c.get("email"), c.get("name")) for c in access.get("contacts", [])
+        people = _unique((c.get("email"), c.get("name"), c.get("language")) for c in access.get("contacts", [])
                          if c.get("status") in ("active", "invited"))
         if people:
             return people, True
@@ -96,65 +145,91 @@ def customer_recipients(lookup, org_id, customer_id):
     contacts = customer.get("contacts") or []
     primary = next((c for c in contacts if c.get("is_primary") and c.get("email")), None)
     anyone = next((c for c in contacts if c.get("email")), None)
+    own = customer.get("language")
     if customer.get("email"):
-        return _unique([(customer["email"], (primary or {}).get("name") or customer.get("display_name"))]), False
+        return _unique([(customer["email"], (primary or {}).get("name") or customer.get("display_name"),
+                         (primary or {}).get("language") or own)]), False
     chosen = primary or anyone
     if chosen:
-        return _unique([(chosen["email"], chosen.get("name") or customer.get("display_name"))]), False
+        return _unique([(chosen["email"], chosen.get("name") or customer.get("display_name"),
+                         chosen.get("language") or own)]), False
     return [], False
 
 
-def _unique(pairs):
+def customer_language(lookup, org_id, customer_id):
+    """The customer's own language (None: the organization's), for someone who is no contact yet."""
+    customer = lookup.customer(org_id, customer_id) if customer_id else None
+    return (customer or {}).get("language")
+
+
+def _unique(people):
     seen, result = set(), []
-    for email, name in pairs:
+    for email, name, language in people:
         if email and email.lower() not in seen:
             seen.add(email.lower())
-            result.append((email.lower(), clean(name)))
+            result.append((email.lower(), clean(name), language))
     return result
 
 
 # -- one planner per event type -----------------------------------------------------------------
 
 def _on_behalf(kind, org, people, context, attachment=None, branding=None):
-    """Customer-facing mail: from "<organization> via Portico", replies to the organization."""
-    return [Mail(kind, email, name, dict(context, recipient={"name": name, "email": email}),
-                 from_name=clean(org.get("name")) or None, reply_to=org.get("email") or None,
-                 branding=branding or org.get("branding"), attachment=attachment)
-            for email, name in people]
+    """Customer-facing mail: from "<organization> via Portico", replies to the organization, in
+    each recipient's language. `context` is a dict, or a function of the Reader that makes one
+    (made once per language)."""
+    made, mails = {}, []
+    for email, name, language in people:
+        reader = Reader(language, org)
+        if reader.language not in made:
+            made[reader.language] = context(reader) if callable(context) else context
+        mails.append(Mail(kind, email, name, dict(made[reader.language], recipient={"name": name, "email": email}),
+                          from_name=clean(org.get("name")) or None, reply_to=org.get("email") or None,
+                          branding=branding or org.get("branding"), attachment=attachment,
+                          language=reader.language, org_language=org_language(org)))
+    return mails
 
 
 def invitation(envelope, lookup):
     data = envelope["data"]
     org = lookup.organization(envelope["org_id"], data.get("organization", {}).get("name"))
     contact = data["contact"]
-    context = {"organization": organization_context(org), "customer": customer_of(data),
-               "contact": {"name": contact.get("name") or "", "email": contact["email"]},
-               "invite_url": data["invite_url"], "expires_on": moment(data["invitation"].get("expires_at")),
-               "portal_url": (data.get("portal") or {}).get("url") or ""}
-    return _on_behalf("portal_invitation", org, [(contact["email"].lower(), clean(contact.get("name")))], context)
+
+    def context(reader):
+        return {"organization": organization_context(org), "customer": customer_of(data),
+                "contact": {"name": contact.get("name") or "", "email": contact["email"]},
+                "invite_url": data["invite_url"], "expires_on": reader.moment(data["invitation"].get("expires_at")),
+                "portal_url": (data.get("portal") or {}).get("url") or ""}
+    return _on_behalf("portal_invitation", org, [(contact["email"].lower(), clean(contact.get("name")),
+                                                   contact.get("language"))], context)
 
 
 def portal_password_reset(envelope, lookup):
     data = envelope["data"]
     org = lookup.organization(envelope["org_id"], data.get("organization", {}).get("name"))
     contact = data["contact"]
-    context = {"organization": organization_context(org), "customer": customer_of(data),
-               "contact": {"name": contact.get("name") or "", "email": contact["email"]},
-               "reset_url": data["reset_url"], "expires_on": moment(data.get("expires_at")),
-               "portal_url": (data.get("portal") or {}).get("url") or ""}
-    return _on_behalf("password_reset", org, [(contact["email"].lower(), clean(contact.get("name")))], context)
+
+    def context(reader):
+        return {"organization": organization_context(org), "customer": customer_of(data),
+                "contact": {"name": contact.get("name") or "", "email": contact["email"]},
+                "reset_url": data["reset_url"], "expires_on": reader.moment(data.get("expires_at")),
+                "portal_url": (data.get("portal") or {}).get("url") or ""}
+    return _on_behalf("password_reset", org, [(contact["email"].lower(), clean(contact.get("name")),
+                                                contact.get("language"))], context)
 
 
 def staff_password_reset(envelope, lookup):
-    """Portico's own mail to a staff member: never on the organization's template."""
+    """Portico's own mail to a staff member: never on the organization's template; in their language."""
     data = envelope["data"]
     user = data["user"]
-    org = {"name": (data.get("organization") or {}).get("name") or ""}
+    org = dict(lookup.organization(envelope["org_id"], (data.get("organization") or {}).get("name")))
+    org["name"] = (data.get("organization") or {}).get("name") or org.get("name") or ""
+    reader = Reader(user.get("language"), org)
     context = {"organization": organization_context(org), "user": {"name": user.get("name") or "",
                                                                    "email": user["email"]},
                "recipient": {"name": user.get("name") or "", "email": user["email"]},
-               "reset_url": data["reset_url"], "expires_on": moment(data.get("expires_at"))}
-    return [Mail("staff_password_reset", user["email"].lower(), clean(user.get("name")), context)]
+               "reset_url": data["reset_url"], "expires_on": reader.moment(data.get("expires_at"))}
+    return [Mail("staff_password_reset", user["email"].lower(), clean(user.get("name")), context,
+                 language=reader.language, org_language=org_language(org))]
 
 
 def document_sent(kind):
@@ -162,13 +237,16 @@ def document_sent(kind):
         data, org_id = envelope["data"], envelope["org_id"]
         org = lookup.organization(org_id)
         prefs = lookup.preferences(org_id, org.get("name"))
-        document = document_of(data, prefs.get("portal_url"))
-        people, on_portal = customer_recipients(lookup, org_id, document_customer(data, document))
-        context = {"organization": organization_context(org), "customer": customer_of(data),
-                   "document": document, kind.split("_")[0]: document, "portal_enabled": on_portal,
-                   "portal_url": prefs.get("portal_url") or ""}
+        ids = document_of(data)
+        people, on_portal = customer_recipients(lookup, org_id, document_customer(data, ids))
+
+        def context(reader):
+            document = document_of(data, prefs.get("portal_url"), reader)
+            return {"organization": organization_context(org), "customer": customer_of(data),
+                    "document": document, kind.split("_")[0]: document, "portal_enabled": on_portal,
+                    "portal_url": prefs.get("portal_url") or ""}
         branding = lookup.branding(org_id) if people else {}  # fresh: "attach PDFs" is a switch
-        attachment = {"kind": document["kind"], "ref": document["id"]} if branding.get("attach_pdf_to_emails") else None
+        attachment = {"kind": ids["kind"], "ref": ids["id"]} if branding.get("attach_pdf_to_emails") else None
         return _on_behalf(kind, org, people, context, attachment, branding)
     return planner
 
@@ -182,20 +260,23 @@ def statement_sent(envelope, lookup):
     currency = statement.get("currency")
     people, on_portal = customer_recipients(lookup, org_id, data["customer"]["id"])
     portal_url = prefs.get("portal_url") or ""
-    context = {"organization": organization_context(org), "customer": customer_of(data),
-               "statement": {"from": day(statement.get("from")), "to": day(statement.get("to")), "currency": currency,
-                             "opening_balance": money(statement.get("opening_balance"), currency),
-                             "closing_balance": money(statement.get("closing_balance"), currency),
-                             "url": f"{portal_url}/statement?from={statement.get('from')}&to={statement.get('to')}"
-                                    f"&currency={currency}" if portal_url else ""},
-               "portal_enabled": on_portal, "portal_url": portal_url}
+
+    def context(reader):
+        return {"organization": organization_context(org), "customer": customer_of(data),
+                "statement": {"from": reader.day(statement.get("from")), "to": reader.day(statement.get("to")),
+                              "currency": currency,
+                              "opening_balance": reader.money(statement.get("opening_balance"), currency),
+                              "closing_balance": reader.money(statement.get("closing_balance"), currency),
+                              "url": f"{portal_url}/statement?from={statement.get('from')}&to={statement.get('to')}"
+                                     f"&currency={currency}" if portal_url else ""},
+                "portal_enabled": on_portal, "portal_url": portal_url}
     attachment = {"kind": "statement", "ref": data["customer"]["id"],
                   "params": {"from": statement.get("from"), "to": statement.get("to"), "currency": currency}}
     return _on_behalf("statement", org, people, context, attachment, lookup.branding(org_id) if people else None)
 
 
-PAYMENT_MODES = {"bank_transfer": "Bank transfer", "cash": "Cash", "cheque": "Cheque", "card": "Card",
-                 "other": "Other"}
+PAYMENT_MODES = {"bank_transfer": N_("Bank transfer"), "cash": N_("Cash"), "cheque": N_("Cheque"),
+                 "card": N_("Card"), "other": N_("Other")}
 
 
 def payment_recorded(envelope, lookup):
@@ -209,15 +290,19 @@ def payment_recorded(envelope, lookup):
     if prefs.get("send_payment_receipts") is False:
         return mails
     portal_url = prefs.get("portal_url") or ""
-    document = document_of(data, portal_url)
     people, on_portal = customer_recipients(lookup, org_id, data["customer"]["id"])
     currency = payment.get("currency")
-    context = {"organization": organization_context(org), "customer": customer_of(data), "document": document,
-               "payment": {"amount": money(payment.get("amount"), currency), "date": day(payment.get("date")),
-                           "mode": PAYMENT_MODES.get(payment.get("mode"), payment.get("mode") or ""),
-                           "reference": payment.get("reference") or "",
-                           "url": f"{portal_url}/payments" if portal_url else ""},
-               "portal_enabled": on_portal, "portal_url": portal_url}
+
+    def context(reader):
+        mode = payment.get("mode")
+        return {"organization": organization_context(org), "customer": customer_of(data),
+                "document": document_of(data, portal_url, reader),
+                "payment": {"amount": reader.money(payment.get("amount"), currency),
+                            "date": reader.day(payment.get("date")),
+                            "mode": reader._(PAYMENT_MODES[mode]) if mode in PAYMENT_MODES else (mode or ""),
+                            "reference": payment.get("reference") or "",
+                            "url": f"{portal_url}/payments" if portal_url else ""},
+                "portal_enabled": on_portal, "portal_url": portal_url}
     branding = lookup.branding(org_id) if people else {}
     attachment = ({"kind": "receipt", "ref": payment["id"]}
                   if branding.get("attach_pdf_to_emails") and payment.get("id") else None)
@@ -232,12 +317,14 @@ def payment_refunded(envelope, lookup):
     refund, payment = data.get("refund") or {}, data.get("payment") or {}
     currency = refund.get("currency")
     people, on_portal = customer_recipients(lookup, org_id, data["customer"]["id"])
-    document = document_of({"invoice": data.get("invoice")}, portal_url)
-    context = {"organization": organization_context(org), "customer": customer_of(data), "document": document,
-               "refund": {"amount": money(refund.get("amount"), currency), "date": day(refund.get("date")),
-                          "reason": refund.get("reason") or ""},
-               "payment": {"amount": money(payment.get("amount"), currency)},
-               "portal_enabled": on_portal, "portal_url": portal_url}
+
+    def context(reader):
+        return {"organization": organization_context(org), "customer": customer_of(data),
+                "document": document_of({"invoice": data.get("invoice")}, portal_url, reader),
+                "refund": {"amount": reader.money(refund.get("amount"), currency),
+                           "date": reader.day(refund.get("date")), "reason": refund.get("reason") or ""},
+                "payment": {"amount": reader.money(payment.get("amount"), currency)},
+                "portal_enabled": on_portal, "portal_url": portal_url}
     return _on_behalf("payment_refunded", org, people, context)
 
 
@@ -246,10 +333,12 @@ def autopay_failed(envelope, lookup):
     org = lookup.organization(org_id)
     prefs = lookup.preferences(org_id, org.get("name"))
     invoice = data.get("invoice") or {}
-    document = document_of({"invoice": invoice}, prefs.get("portal_url"))
-    people, _ = customer_recipients(lookup, org_id, data["customer"]["id"])
-    context = {"organization": organization_context(org), "customer": customer_of(data), "document": document,
-               "error": {"message": (data.get("error") or {}).get("message") or ""}}
+    people, _on_portal = customer_recipients(lookup, org_id, data["customer"]["id"])
+
+    def context(reader):
+        return {"organization": organization_context(org), "customer": customer_of(data),
+                "document": document_of({"invoice": invoice}, prefs.get("portal_url"), reader),
+                "error": {"message": (data.get("error") or {}).get("message") or ""}}
     return _on_behalf("autopay_failed", org, people, context)
 
 
@@ -258,7 +347,7 @@ def card_expiring(envelope, lookup):
     org = lookup.organization(org_id)
     prefs = lookup.preferences(org_id, org.get("name"))
     card = data.get("card") or {}
-    people, _ = customer_recipients(lookup, org_id, data["customer"]["id"])
+    people, _on_portal = customer_recipients(lookup, org_id, data["customer"]["id"])
     portal_url = prefs.get("portal_url") or ""
     context = {"organization": organization_context(org), "customer": customer_of(data),
                "card": {"brand": (card.get("brand") or "card").capitalize(), "last4": card.get("last4") or "",
@@ -282,123 +371,151 @@ def comment_added(envelope, lookup):
     prefs = lookup.preferences(org_id, org.get("name"))
     if not prefs.get("notify_customer_on_comment"):
         return []
-    document = document_of(data, prefs.get("portal_url"))
-    people, on_portal = customer_recipients(lookup, org_id, document_customer(data, document))
-    context = {"organization": organization_context(org), "customer": customer_of(data), "document": document,
-               "comment": {"text": comment.get("text") or "", "author": author.get("name") or org.get("name")},
-               "portal_enabled": on_portal, "portal_url": prefs.get("portal_url") or ""}
+    people, on_portal = customer_recipients(lookup, org_id, document_customer(data, None))
+
+    def context(reader):
+        return {"organization": organization_context(org), "customer": customer_of(data),
+                "document": document_of(data, prefs.get("portal_url"), reader),
+                "comment": {"text": comment.get("text") or "", "author": author.get("name") or org.get("name")},
+                "portal_enabled": on_portal, "portal_url": prefs.get("portal_url") or ""}
     return _on_behalf("comment_notification", org, people, context)
 
 
 def document_forwarded(envelope, lookup):
-    """To the person it was forwarded to, with the read-only view link and nothing that signs in."""
+    """To the person it was forwarded to, with the read-only view link and nothing that signs in;
+    in the customer's language (the person is one of theirs)."""
     data, org_id = envelope["data"], envelope["org_id"]
     org = lookup.organization(org_id)
     recipient = data["recipient"]
-    document = document_of(data)
-    document["url"] = data["view_url"]
     sender = envelope.get("actor") or {}
-    context = {"organization": organization_context(org), "customer": customer_of(data), "document": document,
-               "sender": {"name": sender.get("name") or customer_of(data)["name"], "email": sender.get("email") or ""},
-               "view_url": data["view_url"], "expires_on": moment(data.get("expires_at"))}
-    return _on_behalf("document_forwarded", org, [(recipient["email"].lower(), clean(recipient.get("name")))],
-                      context)
+    language = recipient.get("language") or customer_language(lookup, org_id, customer_of(data)["id"])
+
+    def context(reader):
+        document = document_of(data, None, reader)
+        document["url"] = data["view_url"]
+        return {"organization": organization_context(org), "customer": customer_of(data), "document": document,
+                "sender": {"name": sender.get("name") or customer_of(data)["name"],
+                           "email": sender.get("email") or ""},
+                "view_url": data["view_url"], "expires_on": reader.moment(data.get("expires_at"))}
+    return _on_behalf("document_forwarded", org, [(recipient["email"].lower(), clean(recipient.get("name")),
+                                                    language)], context)
 
 
 def review_requested(envelope, lookup):
     data, org_id = envelope["data"], envelope["org_id"]
     org = lookup.organization(org_id)
     recipient = data["recipient"]
+    language = recipient.get("language") or customer_language(lookup, org_id, customer_of(data)["id"])
     context = {"organization": organization_context(org), "customer": customer_of(data),
                "review_url": data["review_url"]}
-    return _on_behalf("review_request", org, [(recipient["email"].lower(), clean(recipient.get("name")))],
-                      context)
+    return _on_behalf("review_request", org, [(recipient["email"].lower(), clean(recipient.get("name")),
+                                                language)], context)
 
 
 # -- portal activity, to staff ------------------------------------------------------------------
 
-def describe_activity(envelope):
-    """(kind, summary, details) of a customer's portal action, or None when it is not one."""
+def describe_activity(envelope, reader=None):
+    """(kind, summary, details) of a customer's portal action in the reader's language, or None
+    when it is not one."""
+    reader = reader or Reader(None, {})
+    _ = reader._
     event_type, data = envelope["event_type"], envelope["data"]
     actor = envelope.get("actor") or {}
     by_customer = actor.get("kind") == "customer"
-    who = customer_of(data)["name"] or "A customer"
+    who = customer_of(data)["name"] or _("A customer")
     person = actor.get("name") or who
-    document = document_of(data)
+    document = document_of(data, None, reader)
     if event_type in ("quote_accepted", "quote_declined") and by_customer:
-        verb = "accepted" if event_type == "quote_accepted" else "declined"
-        summary = f"{who} {verb} quote {document['number']}"
         if event_type == "quote_accepted":
-            details = f"Quote {document['number']} for {document['amount']} was accepted by {person}."
+            summary = _("%(who)s accepted quote %(number)s", who=who, number=document["number"])
+            details = _("Quote %(number)s for %(amount)s was accepted by %(person)s.", number=document["number"],
+                        amount=document["amount"], person=person)
         else:
+            summary = _("%(who)s declined quote %(number)s", who=who, number=document["number"])
             reason = (data.get("reason") or "").strip()
-            details = f"{person} gave this reason: {reason}" if reason else f"{person} gave no reason."
+            details = (_("%(person)s gave this reason: %(reason)s", person=person, reason=reason) if reason
+                       else _("%(person)s gave no reason.", person=person))
         return event_type, summary, details
     if event_type == "comment_added":
         comment = data.get("comment") or {}
         if ((comment.get("author") or {}).get("kind") or actor.get("kind")) != "customer":
             return None
         author = (comment.get("author") or {}).get("name") or person
-        return (event_type, f"{who} commented on {document['kind']} {document['number']}",
-                f"{author} wrote:\n\n{comment.get('text') or ''}")
+        return (event_type, _("%(who)s commented on %(document)s %(number)s", who=who, document=document["name"],
+                              number=document["number"]),
+                _("%(author)s wrote:", author=author) + f"\n\n{comment.get('text') or ''}")
     if event_type == "payment_recorded":
         payment = data.get("payment") or {}
         if payment.get("source") != "portal":
             return None
-        amount = money(payment.get("amount"), payment.get("currency"))
-        balance = money((data.get("invoice") or {}).get("balance_due"), payment.get("currency"))
-        return (event_type, f"{who} paid {amount} on invoice {document['number']}",
-                f"{person} paid online. Balance due now: {balance}.")
+        amount = reader.money(payment.get("amount"), payment.get("currency"))
+        balance = reader.money((data.get("invoice") or {}).get("balance_due"), payment.get("currency"))
+        return (event_type, _("%(who)s paid %(amount)s on invoice %(number)s", who=who, amount=amount,
+                              number=document["number"]),
+                _("%(person)s paid online. Balance due now: %(balance)s.", person=person, balance=balance))
     if event_type == "customer_updated" and by_customer:
-        lines = [f"{change.get('label') or name}: {_value(change.get('new'))}"
+        lines = [f"{_field_label(name, change, _)}: {_value(change.get('new'), reader)}"
                  for name, change in sorted((data.get("changes") or {}).items()) if isinstance(change, dict)]
-        return (event_type, f"{who} updated their details",
-                f"{person} changed:\n" + "\n".join(lines) if lines else f"{person} saved their details.")
+        return (event_type, _("%(who)s updated their details", who=who),
+                _("%(person)s changed:", person=person) + "\n" + "\n".join(lines) if lines
+                else _("%(person)s saved their details.", person=person))
     if event_type == "review_submitted" and by_customer:
         review = data.get("review") or {}
         comment = (review.get("comment") or "").strip()
-        return (event_type, f"{who} left a {review.get('rating')}-star review",
-                f"“{comment}”" if comment else "No comment.")
+        return (event_type, _("%(who)s left a %(rating)s-star review", who=who, rating=review.get("rating")),
+                f"“{comment}”" if comment else _("No comment."))
     return None
 
 
-def _value(value):
+def _field_label(name, change, _):
+    """The label customers put in the event, in the reader's language where the catalog has it (a
+    custom field's own label is the organization's words and stays as it is)."""
+    label = change.get("label")
+    if not label:
+        return str(name)  # an older event, without labels: the field's name as it is
+    return label if str(name).startswith("custom_fields.") else _(label)
+
+
+def _value(value, reader=None):
     if value in (None, "", {}):
-        return "(removed)"
+        return reader._("(removed)") if reader else "(removed)"
     if isinstance(value, dict):
-        return ", ".join(f"{_value(v)}" if k in ("street", "city", "country", "zip", "state", "street2",
-                                                   "attention") else f"{k}: {_value(v)}"
+        return ", ".join(f"{_value(v, reader)}" if k in ("street", "city", "country", "zip", "state", "street2",
+                                                          "attention") else f"{k}: {_value(v, reader)}"
                          for k, v in value.items() if v not in (None, ""))
     return str(value)
 
 
 def portal_activity(envelope, lookup):
-    described = describe_activity(envelope)
-    if described is None:
+    if describe_activity(envelope) is None:
         return []
     org_id = envelope["org_id"]
     org = lookup.organization(org_id)
     prefs = lookup.preferences(org_id, org.get("name"))
     if not prefs.get("notify_staff_on_activity"):
         return []
-    kind, summary, details = described
     actor = envelope.get("actor") or {}
     customer = customer_of(envelope["data"])
     customer_id = customer["id"] or actor.get("customer_id")
     customer.update(id=customer_id, url=f"{lookup.public_url}/app/customers/{customer_id}" if customer_id else "")
-    context = {"organization": organization_context(org), "customer": customer,
-               "actor": {"name": actor.get("name") or customer["name"], "email": actor.get("email") or ""},
-               "activity": {"kind": kind, "summary": summary, "details": details},
-               "document": _with_staff_url(document_of(envelope["data"]), lookup.public_url),
-               "activity_url": f"{lookup.public_url}/app/activity",
-               "settings_url": f"{lookup.public_url}/app/settings/portal"}
-    mails = []
+    made, mails = {}, []
     for user in lookup.staff(org_id):
         if not user.get("email"):
             continue
+        reader = Reader(user.get("language"), org)  # each staff member's own language
+        if reader.language not in made:
+            kind, summary, details = describe_activity(envelope, reader)
+            made[reader.language] = {
+                "organization": organization_context(org), "customer": customer,
+                "actor": {"name": actor.get("name") or customer["name"], "email": actor.get("email") or ""},
+                "activity": {"kind": kind, "summary": summary, "details": details},
+                "document": _with_staff_url(document_of(envelope["data"], None, reader), lookup.public_url),
+                "activity_url": f"{lookup.public_url}/app/activity",
+                "settings_url": f"{lookup.public_url}/app/settings/portal"}
         person = {"name": user.get("name") or "", "email": user["email"]}
         mails.append(Mail("portal_activity", user["email"].lower(), clean(user.get("name")),
-                          dict(context, staff=person, recipient=person)))
+                          dict(made[reader.language], staff=person, recipient=person),
+                          language=reader.language, org_language=org_language(org)))
     return mails
 
 

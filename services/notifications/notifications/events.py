@@ -163,7 +163,8 @@ class EventHandlers:
             dedupe_key = f"{envelope['event_id']}:{mail.kind}:{mail.to_email.lower()}"
             if self.db.scalar(select(EmailMessage.id).where(EmailMessage.dedupe_key == dedupe_key)):
                 continue
-            subject, text, html = render_email(self.db, envelope["org_id"], mail.kind, mail.context, mail.branding)
+            subject, text, html = render_email(self.db, envelope["org_id"], mail.kind, mail.context, mail.branding,
+                                              mail.language, mail.org_language)
             message = EmailMessage(org_id=envelope["org_id"], kind=mail.kind, to_email=mail.to_email.lower(),
                                    to_name=mail.to_name or None, from_name=mail.from_name, reply_to=mail.reply_to,
                                    subject=subject, text_body=text, html_body=html, dedupe_key=dedupe_key,

@@ -5,6 +5,7 @@ the same shape as `sample()` here), so a template that uses anything else is ref
 """
 from dataclasses import dataclass, field
 
+from portico_kit import i18n, l10n
 from portico_kit.i18n import N_  # labels and descriptions staff read: translated where shown
 
 ORGANIZATION = [("organization.name", N_("Your business name")),
@@ -13,6 +14,8 @@ ORGANIZATION = [("organization.name", N_("Your business name")),
 CUSTOMER = [("customer.name", N_("The customer's display name (also customer.display_name)"))]
 DOCUMENT = [("document.number", N_("Invoice or quote number")),
             ("document.kind", N_("\"invoice\" or \"quote\"")),
+            ("document.name", N_("The kind of document in the reader's language (\"invoice\", \"Rechnung\" ...)")),
+            ("document.label", N_("The same, as a title (\"Invoice\", \"Rechnung\" ...)")),
             ("document.amount", N_("Total with its currency, e.g. EUR 1,250.00")),
             ("document.total", N_("Total as a number, e.g. 1250.00")),
             ("document.currency", N_("Currency code")),
@@ -150,29 +153,41 @@ KINDS = {k.name: k for k in [
 EDITABLE = [name for name, kind in KINDS.items() if kind.editable]
 
 
-def sample(kind, organization_name=None):
-    """A context with every placeholder of `kind` filled with believable values (previews, checks)."""
+def sample(kind, organization_name=None, language=None):
+    """A context with every placeholder of `kind` filled with believable values (previews, checks),
+    amounts and dates written as `language` writes them."""
     org = organization_name or "Acme Design"
+    _ = lambda message: i18n.gettext(language, message)  # noqa: E731
+    amount = l10n.format_money("1250.00", "EUR", language)
+    opening = l10n.format_money("250.00", "EUR", language)
+    paid = l10n.format_money("1000.00", "EUR", language)
+
+    def day(iso_day):
+        return l10n.format_date(iso_day, language, "long")
+
+    def moment(iso_moment):
+        return l10n.format_datetime(iso_moment, language, "UTC", "long")
     olive = {"name": "Olive Owner", "email": "olive@acme.example"}
     portal = "https://portico.example/portal/acme-design"
     customer = {"id": "sample-customer", "name": "Bob's Bikes", "display_name": "Bob's Bikes",
                 "url": "https://portico.example/app/customers/sample-customer"}
-    document = {"type": "invoice", "kind": "invoice", "number": "INV-000042", "amount": "EUR 1,250.00",
-                "total": "1250.00", "currency": "EUR", "date": "2 December 2026",
-                "due_date": "16 December 2026", "expiry_date": "", "balance": "EUR 1,250.00",
+    document = {"type": "invoice", "kind": "invoice", "number": "INV-000042", "amount": amount,
+                "total": "1250.00", "currency": "EUR", "date": day("2026-12-02"),
+                "due_date": day("2026-12-16"), "expiry_date": "", "balance": amount,
                 "balance_due": "1250.00", "status": "sent", "url": f"{portal}/invoices/sample-invoice",
-                "label": "Invoice"}
-    quote = dict(document, type="quote", kind="quote", label="Quote", number="QT-000007", due_date="", balance="",
-                 balance_due="", expiry_date="31 December 2026", url=f"{portal}/quotes/sample-quote")
+                "label": _("Invoice"), "name": _("invoice")}
+    quote = dict(document, type="quote", kind="quote", label=_("Quote"), name=_("quote"), number="QT-000007",
+                 due_date="", balance="", balance_due="", expiry_date=day("2026-12-31"),
+                 url=f"{portal}/quotes/sample-quote")
     organization = {"name": org, "email": "hello@acme.example", "phone": "+49 30 1234567"}
     bob = {"name": "Bob Baker", "email": "bob@bikes.example"}
     base = {"organization": organization, "customer": customer, "recipient": bob}
     on_portal = {"portal_url": portal, "portal_enabled": True}
     samples = {
         "portal_invitation": dict(base, contact=bob, invite_url=f"{portal}/invite/SAMPLE-TOKEN",
-                                  expires_on="9 December 2026, 10:00 UTC", portal_url=portal),
+                                  expires_on=moment("2026-12-09T10:00:00Z"), portal_url=portal),
         "password_reset": dict(base, contact=bob, reset_url=f"{portal}/reset/SAMPLE-TOKEN",
-                               expires_on="3 December 2026, 11:00 UTC", portal_url=portal),
+                               expires_on=moment("2026-12-03T11:00:00Z"), portal_url=portal),
         "invoice_sent": dict(base, document=document, invoice=document, **on_portal),
         "quote_sent": dict(base, document=quote, quote=quote, **on_portal),
         "comment_notification": dict(base, document=document, **on_portal, comment={
@@ -180,34 +195,37 @@ def sample(kind, organization_name=None):
         "portal_activity": dict(
             base, document=dict(quote, staff_url="https://portico.example/app/quotes/sample-quote"),
             actor=bob, recipient=olive, staff=olive,
-            activity={"kind": "quote_accepted", "summary": "Bob's Bikes accepted quote QT-000007",
-                      "details": "Quote QT-000007 for EUR 1,250.00 was accepted by Bob Baker."},
+            activity={"kind": "quote_accepted",
+                      "summary": i18n.gettext(language, "%(who)s accepted quote %(number)s", who="Bob's Bikes",
+                                              number="QT-000007"),
+                      "details": i18n.gettext(language, "Quote %(number)s for %(amount)s was accepted by %(person)s.",
+                                              number="QT-000007", amount=amount, person="Bob Baker")},
             activity_url="https://portico.example/app/activity",
             settings_url="https://portico.example/app/settings/portal"),
         "document_forwarded": dict(
             base, document=document, sender=bob,
             recipient={"name": "Carla Accounts", "email": "carla@bikes.example"},
             view_url="https://portico.example/portal/acme-design/shared/SAMPLE-TOKEN",
-            expires_on="16 December 2026, 10:00 UTC"),
+            expires_on=moment("2026-12-16T10:00:00Z")),
         "review_request": dict(base, review_url=f"{portal}/reviews/sample-request"),
         "statement": dict(base, **on_portal, statement={
-            "from": "1 November 2026", "to": "30 November 2026", "currency": "EUR",
-            "opening_balance": "EUR 250.00", "closing_balance": "EUR 1,250.00",
+            "from": day("2026-11-01"), "to": day("2026-11-30"), "currency": "EUR",
+            "opening_balance": opening, "closing_balance": amount,
             "url": f"{portal}/statement?from=2026-11-01&to=2026-11-30&currency=EUR"}),
-        "payment_receipt": dict(base, document=dict(document, balance="EUR 250.00", balance_due="250.00"),
-                                **on_portal, payment={"amount": "EUR 1,000.00", "date": "2 December 2026",
-                                                      "mode": "Card", "reference": "pi_3SampleIntent",
+        "payment_receipt": dict(base, document=dict(document, balance=opening, balance_due="250.00"),
+                                **on_portal, payment={"amount": paid, "date": day("2026-12-02"),
+                                                      "mode": _("Card"), "reference": "pi_3SampleIntent",
                                                       "url": f"{portal}/payments"}),
-        "payment_refunded": dict(base, document=dict(document, balance="EUR 250.00", balance_due="250.00"),
-                                 **on_portal, payment={"amount": "EUR 1,000.00"},
-                                 refund={"amount": "EUR 250.00", "date": "3 December 2026",
+        "payment_refunded": dict(base, document=dict(document, balance=opening, balance_due="250.00"),
+                                 **on_portal, payment={"amount": paid},
+                                 refund={"amount": opening, "date": day("2026-12-03"),
                                          "reason": "Two items were returned."}),
-        "autopay_failed": dict(base, document=dict(document, balance="EUR 250.00"),
+        "autopay_failed": dict(base, document=dict(document, balance=opening),
                                error={"message": "Your card was declined."}),
         "card_expiring": dict(base, card={"brand": "visa", "last4": "4242", "expiry": "12/2026"}, autopay=True,
-                              payment_methods_url=f"{portal}/payment-methods"),
+                              payment_methods_url=f"{portal}/payments"),
         "staff_password_reset": {"organization": organization, "recipient": olive, "user": olive,
                                  "reset_url": "https://portico.example/app/reset/SAMPLE-TOKEN",
-                                 "expires_on": "3 December 2026, 11:00 UTC"},
+                                 "expires_on": moment("2026-12-03T11:00:00Z")},
     }
     return samples[kind]

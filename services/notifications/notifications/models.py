@@ -64,11 +64,13 @@ class EmailAttachment(Base):
 
 
 class EmailTemplate(Base):
-    """An organization's own subject and body for one kind; no row means the default is used."""
+    """An organization's own subject and body for one kind in one language; no row means the
+    organization's text in its own language is used, else the default in the recipient's language."""
     __tablename__ = "email_templates"
 
     org_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(50), primary_key=True)
+    language: Mapped[str] = mapped_column(String(5), primary_key=True, server_default="en")
     subject: Mapped[str] = mapped_column(String(1000))
     body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

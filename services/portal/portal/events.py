@@ -1,6 +1,7 @@
 """Events the portal publishes, and the ones it consumes from accounts and customers."""
 from sqlalchemy import delete, select
 
+from portico_kit.l10n import pick_language
 from portico_kit.messaging import first_delivery, on_event
 
 from .models import (Invitation, PasswordReset, PortalAccess, PortalContact, PortalSession,
@@ -14,10 +15,17 @@ PORTAL_SIGNED_IN = "portal_signed_in"
 PORTAL_PASSWORD_RESET_REQUESTED = "portal_password_reset_requested"
 
 
+def contact_language(prefs, access, contact):
+    """The language the contact reads: their own choice, else their customer's, else the organization's."""
+    return pick_language(contact.language, access.customer_language if access else None,
+                         prefs.organization_language if prefs else None)
+
+
 def invitation_payload(prefs, access, contact, invitation, invite_url, portal):
     return {
         "invitation": {"id": invitation.id, "expires_at": portal["expires_at"]},
-        "contact": {"id": contact.contact_id, "email": contact.email, "name": contact.name},
+        "contact": {"id": contact.contact_id, "email": contact.email, "name": contact.name,
+                    "language": contact_language(prefs, access, contact)},
         "customer": {"id": access.customer_id, "display_name": access.customer_name},
         "organization": {"id": prefs.org_id, "name": prefs.organization_name},
         "portal": {"name": prefs.portal_name, "url": portal["url"]},
@@ -27,7 +35,8 @@ def invitation_payload(prefs, access, contact, invitation, invite_url, portal):
 
 def password_reset_payload(prefs, access, contact, url, reset_url, expires_at):
     return {
-        "contact": {"id": contact.contact_id, "email": contact.email, "name": contact.name},
+        "contact": {"id": contact.contact_id, "email": contact.email, "name": contact.name,
+                    "language": contact_language(prefs, access, contact)},
         "customer": {"id": access.customer_id, "display_name": access.customer_name},
         "organization": {"id": prefs.org_id, "name": prefs.organization_name},
         "portal": {"name": prefs.portal_name, "url": url},

@@ -84,9 +84,11 @@ def contact_status(contact):
     return "invited" if contact.invited_at else "not_invited"
 
 
-def portal_contact_dict(contact, invitation=None):
-    """`invitation`: the contact's open invitation, if any (staff see when it expires)."""
+def portal_contact_dict(contact, invitation=None, language=None):
+    """`invitation`: the contact's open invitation, if any (staff see when it expires); `language`:
+    the one the contact reads (their own, their customer's or the organization's)."""
     return {"contact_id": contact.contact_id, "email": contact.email, "name": contact.name,
+            "language": language or contact.language,
             "status": contact_status(contact), "invited_at": iso(contact.invited_at),
             "invitation_expires_at": iso(invitation.expires_at) if invitation is not None else None,
             "activated_at": iso(contact.activated_at), "last_login_at": iso(contact.last_login_at),

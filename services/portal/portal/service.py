@@ -175,8 +175,10 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
             select(Invitation).where(Invitation.customer_id == access.customer_id,
                                      Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
             .order_by(Invitation.created_at))}
+        prefs = self.db.get(PortalPreferences, org_id)
         return {"enabled": access.enabled, "enabled_at": iso(access.enabled_at),
-                "contacts": [portal_contact_dict(c, open_invitations.get(c.contact_id))
+                "contacts": [portal_contact_dict(c, open_invitations.get(c.contact_id),
+                                                 events.contact_language(prefs, access, c))
                              for c in self._logins(access.customer_id)]}
 
     @rpc

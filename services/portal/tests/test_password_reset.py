@@ -39,7 +39,7 @@ def test_reset_event_carries_what_the_catalogue_says(system, active, received):
     url = f"http://localhost:8000/portal/{name}"
     data = event["data"]
     assert set(data) == {"contact", "customer", "organization", "portal", "reset_url", "expires_at"}
-    assert data["contact"] == {"id": bob["id"], "email": "bob@bikes.test", "name": bob["name"]}
+    assert data["contact"] == {"id": bob["id"], "email": "bob@bikes.test", "name": bob["name"], "language": "en"}
     assert data["customer"] == {"id": customer["id"], "display_name": "Bob's Bikes"}
     assert data["organization"] == {"id": "org-1", "name": "Acme"}
     assert data["portal"] == {"name": name, "url": url}
