@@ -10,6 +10,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portico_kit.errors import ServiceError
+from portico_kit.i18n import N_
+
+from .error_text import localized, reader_language, translate
 
 log = logging.getLogger(__name__)
 API_PATH = re.compile(r"^/(api|portal/[^/]+/api|webhooks)(/|$)")
@@ -33,16 +36,20 @@ def is_api_request():
 
 
 def json_error(status, code, message, fields=None):
+    """The API's error body; `message` and `fields` in the reader's language (error_text), `code` as it is."""
+    message, fields = localized(status, message, fields)
     error = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
     response = jsonify({"error": error})
     response.status_code = status
+    response.headers["Content-Language"] = reader_language()
     return response
 
 
 def page_error(status, title, message):
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    return render_template("errors/error.html", status=status, title=translate(title),
+                           message=localized(status, message)[0]), status
 
 
 def register(app):
@@ -62,8 +69,8 @@ def register(app):
     def csrf_error(exc):
         if is_api_request():
             return json_error(400, "csrf_failed", "The form's security token is missing or expired.")
-        return page_error(400, "Please try again",
-                          "The form expired or was sent from elsewhere. Go back, reload and submit again.")
+        return page_error(400, N_("Please try again"),
+                          N_("The form expired or was sent from elsewhere. Go back, reload and submit again."))
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -79,7 +86,7 @@ def register(app):
         log.exception("unhandled error on %s %s", request.method, request.path)
         if is_api_request():
             return json_error(500, "internal_error", "Something went wrong on our side; it has been logged.")
-        return page_error(500, "Something went wrong", "It has been logged. Please try again shortly.")
+        return page_error(500, N_("Something went wrong"), N_("It has been logged. Please try again shortly."))
 
 
 def _retry_after(response, exc):
@@ -95,7 +102,7 @@ def _retry_after(response, exc):
 
 
 def _title(status):
-    return {400: "Bad request", 401: "Please sign in", 403: "Not allowed", 404: "Not found",
-            409: "Conflict", 410: "No longer available", 422: "Please check your input",
-            429: "Too many attempts", 503: "Temporarily unavailable",
-            504: "Taking too long"}.get(status, "Something went wrong")
+    return {400: N_("Bad request"), 401: N_("Please sign in"), 403: N_("Not allowed"), 404: N_("Not found"),
+            409: N_("Conflict"), 410: N_("No longer available"), 422: N_("Please check your input"),
+            429: N_("Too many attempts"), 503: N_("Temporarily unavailable"),
+            504: N_("Taking too long")}.get(status, N_("Something went wrong"))
