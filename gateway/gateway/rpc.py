@@ -17,12 +17,10 @@ from amqp.exceptions import AMQPError, NotFound
 from kombu import Connection
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
-from nameko.rpc import MethodProxy
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from portico_kit.errors import ServiceError, ServiceTimeout, ServiceUnavailable
 
-from . import metrics
+from . import metrics, nameko_proxy
 from .tracing import call_context
 
 log = logging.getLogger(__name__)
@@ -98,11 +96,12 @@ class RpcClient:
     def _proxy(self):
         pair = getattr(self._local, "pair", None)
         if pair is None:
-            standalone = ClusterRpcProxy(self.config, timeout=self.timeout)
+            standalone = nameko_proxy.ClusterRpcProxy(self.config, timeout=self.timeout)
             try:
                 cluster = standalone.start()
             except (OSError, AMQPError, OperationalError) as exc:
                 raise ServiceUnavailable(message=f"The message broker is not reachable ({exc.__class__.__name__}).")
+            nameko_proxy.check(standalone, cluster)
             pair = self._local.pair = (standalone, cluster)
         return pair
 
@@ -117,10 +116,7 @@ class RpcClient:
 
     def _method(self, service, method, timeout):
         standalone, cluster = self._proxy()
-        standalone._reply_listener.queue_consumer.timeout = timeout
-        cluster._worker_ctx.data = call_context()  # request id, org id, trace: nameko context data
-        return MethodProxy(cluster._worker_ctx, service, method, cluster._reply_listener,
-                           expiration=timeout, retry_policy=PUBLISH_RETRY)
+        return nameko_proxy.method(standalone, cluster, service, method, timeout, call_context(), PUBLISH_RETRY)
 
     # -- calls ---------------------------------------------------------------------------------
 
@@ -157,7 +153,7 @@ class RpcClient:
         for service, reply in replies.items():
             # past the deadline, still collect replies that already arrived while waiting for others
             remaining = max(deadline - time.monotonic(), 0.01)
-            self._local.pair[0]._reply_listener.queue_consumer.timeout = remaining
+            nameko_proxy.set_reply_timeout(self._local.pair[0], remaining)
             try:
                 reply.result()
                 status[service] = "ok"

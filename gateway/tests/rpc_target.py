@@ -2,13 +2,19 @@
 import os
 
 import eventlet
+from nameko.contextdata import ContextDataProvider
 from nameko.rpc import rpc
 
 from portico_kit.errors import Invalid
 
 
+class RequestId(ContextDataProvider):
+    context_key = "request_id"
+
+
 class RpcTarget:
     name = "rpc_target"
+    request_id = RequestId()
 
     @rpc
     def echo(self, value):
@@ -32,6 +38,10 @@ class RpcTarget:
         with open(os.environ["RPC_TARGET_LOG"], "a") as fh:
             fh.write(marker + "\n")
         return marker
+
+    @rpc
+    def context_request_id(self):
+        return self.request_id
 
     @rpc
     def ping(self):

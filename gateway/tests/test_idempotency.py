@@ -46,7 +46,7 @@ def store(rpc):
 def created(rpc):
     made = []
 
-    def create(actor, body):
+    def create(actor, body, key=None):  # the key is customers' to keep (services/customers tests)
         made.append(body)
         return dict(CUSTOMER, id=f"cu-{len(made)}", display_name=body["display_name"])
     rpc.on("customers", "create_customer", create)
@@ -86,7 +86,7 @@ def test_keys_are_per_actor(client, rpc, auth, store):
 
 
 def test_a_failed_request_is_not_remembered_and_its_retry_runs(client, rpc, auth, store):
-    def down(actor, body):
+    def down(actor, body, key=None):
         raise ServiceUnavailable(message="The customers service is not running.")
     rpc.on("customers", "create_customer", down)
     headers = dict(auth, **{"Idempotency-Key": "k"})
@@ -175,3 +175,35 @@ def test_the_spec_documents_the_header_on_exactly_the_posts_that_take_it(client)
     assert not takes("/api/v1/login") and not takes("/api/v1/signup")  # not signed in: nothing to key by
     assert not takes("/portal/{portal_name}/api/v1/invoices/{invoice_id}/payments")  # billing's own, required key
     assert spec["components"]["parameters"]["idempotency_key"]["required"] is False
+
+
+def test_a_create_retried_after_a_lost_answer_makes_one_customer_and_invites_once(client, rpc, auth, store):
+    """The gateway gave up (504) although customers made the customer and portal invited its
+    contact; the retry with the same key gets that customer back and invites nobody again."""
+    made, enabled, fail = {}, [], [True]
+
+    def create(actor, body, key):
+        customer = made.setdefault(key, dict(CUSTOMER, id=f"cu-{len(made) + 1}"))
+        if fail:
+            fail.clear()
+            raise ServiceTimeout(message="The customers service did not answer in time.")
+        return customer
+    rpc.on("customers", "create_customer", create)
+    rpc.on("portal", "enable_portal", lambda actor, cid, ids: enabled.append(cid) or {"enabled": True,
+                                                                                     "invited": ["bob@x.test"]})
+    rpc.on("portal", "get_portal_access", lambda actor, cid: {"enabled": bool(enabled), "contacts": []})
+    headers = dict(auth, **{"Idempotency-Key": "create-bob"})
+    body = {"display_name": "Bob", "email": "bob@x.test", "enable_portal": True}
+    assert client.post("/api/v1/customers", json=body, headers=headers).status_code == 504
+    first = client.post("/api/v1/customers", json=body, headers=headers)
+    assert first.status_code == 201 and first.json["id"] == "cu-1" and first.json["portal"]["enabled"]
+    assert len(made) == 1 and enabled == ["cu-1"]
+    [(_, _, key)] = rpc.called("customers", "create_customer")[1:]
+    assert key == "create-bob"
+
+    # the gateway's memory of that answer is gone (accounts away when it ended, or a day later):
+    # the retry still makes no second customer, and the portal, on already, invites nobody again
+    store.records.clear()
+    again = client.post("/api/v1/customers", json=body, headers=headers)
+    assert again.status_code == 201 and again.json["id"] == "cu-1" and again.json["portal"]["enabled"]
+    assert len(made) == 1 and enabled == ["cu-1"]

@@ -182,7 +182,7 @@ def test_activity_page_periods_are_days_of_the_organization(client, rpc, monkeyp
         assert rpc.called("portal", "list_activity")[-1][1:3] == expected
     html = client.get("/app/activity?from=2026-01-05&to=2026-01-09&kind=quote_declined").get_data(as_text=True)
     assert rpc.called("portal", "list_activity")[-1][1:] == ("2026-01-05", "2026-01-09", 1, 50, "quote_declined", None)
-    assert "Bob Baker (Bob&#39;s Bikes) declined quote QT-1" in html and "Reason: Too late" in html
+    assert "Bob Baker (Bob&#39;s Bikes) declined quote QT-1" in html and 'Reason: <span class="activity-text">Too late</span>' in html
     assert 'href="/app/customers/cu-1"' in html and "Never" in html and '<option value="custom" selected' in html
 
     def refuse(*args):
@@ -212,3 +212,23 @@ def test_activity_page_names_changed_fields_as_people_read_them(client, rpc):
     rpc.on("portal", "list_sign_ins", {"items": [], "page": 1, "per_page": 20, "total": 0})
     html = client.get("/app/activity?period=all").get_data(as_text=True)
     assert "Changed: Billing address, PO number" in html and "Changed: shipping address" in html
+
+
+def test_activity_page_cuts_a_long_comment_and_links_the_document(client, rpc):
+    sign_in(client, rpc)
+    comment = "word " * 600  # 3,000 characters from a customer
+    entry = {"id": "a4", "kind": "comment_added", "customer_id": "cu-1", "customer_name": "Bob's Bikes",
+             "contact": {"id": "k1", "name": "Bob Baker", "email": "bob@x.test"},
+             "document": {"type": "invoice", "id": "inv-7", "number": "INV-000007"},
+             "summary": "Bob Baker commented", "at": "2026-03-17T10:00:00Z", "details": {"text": comment}}
+    short = dict(entry, id="a5", document={"type": "quote", "id": "q-3", "number": "QT-000003"},
+                 details={"text": "Looks good"})
+    rpc.on("portal", "list_activity", {"items": [entry, short], "page": 1, "per_page": 50, "total": 2})
+    rpc.on("portal", "list_sign_ins", {"items": [], "page": 1, "per_page": 20, "total": 0})
+    html = client.get("/app/activity?period=all").get_data(as_text=True)
+    preview = html.split('class="long-text-preview">', 1)[1].split("</span>", 1)[0]
+    assert len(preview) <= 281 and preview.endswith("…")  # cut at 280 ...
+    assert "Read all (3000 characters)" in html and html.count("word ") >= 600  # ... the whole text one click away
+    assert "Looks good" in html and html.count('<details class="long-text">') == 1  # a short one is shown as it is
+    assert '<a href="/app/invoices/inv-7">Invoice INV-000007</a>' in html
+    assert '<a href="/app/quotes/q-3">Quote QT-000003</a>' in html

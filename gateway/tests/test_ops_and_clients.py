@@ -55,3 +55,23 @@ def test_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(rpc):
 def test_a_malformed_trusted_proxies_setting_fails_at_start(rpc):
     with pytest.raises(ValueError):
         make_client(rpc, trusted_proxies="10.0.0.0/8, not-a-network")
+
+
+def test_healthz_answers_with_no_service_running_and_readyz_names_them_all():
+    """A real RPC client on a vhost where nothing runs: liveness must not depend on any service
+    (an orchestrator would restart a healthy gateway), readiness must say who is missing."""
+    from portico_kit.testing import rabbit
+    from gateway.rpc import RpcClient
+    vhost = rabbit.create_vhost("gw-alone")
+    try:
+        settings = Settings(secret_key="test-secret", public_url="http://portico.test", ready_timeout=2)
+        app = create_app(settings, rpc_client=RpcClient(rabbit.uri_for(vhost), timeout=2))
+        client = app.test_client()
+        health = client.get("/healthz")
+        assert (health.status_code, health.get_json()) == (200, {"status": "ok"})
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        body = ready.get_json()
+        assert body["status"] == "not_ready" and body["error"]["missing"] == sorted(settings.services)
+    finally:
+        rabbit.delete_vhost(vhost)

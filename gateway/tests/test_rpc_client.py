@@ -161,3 +161,25 @@ def test_a_silent_service_does_not_hide_the_answers_of_the_others(target):
         Queue("rpc-silent", exchange=exchange, routing_key="silent.*", durable=True)(conn.channel()).declare()
     status = RpcClient(target.amqp_uri).ping_all(["silent", "rpc_target"], timeout=0.5)
     assert status == {"silent": "no answer within the timeout", "rpc_target": "ok"}
+
+
+def test_the_nameko_internals_the_client_relies_on_still_exist(target):
+    """gateway/nameko_proxy.py is the one place that reaches into nameko's standalone proxy: if a
+    nameko upgrade renames what it uses, this fails here, not in every request in production."""
+    from gateway import nameko_proxy
+    standalone = nameko_proxy.ClusterRpcProxy({"AMQP_URI": target.amqp_uri, "serializer": "json"}, timeout=5)
+    cluster = standalone.start()
+    try:
+        nameko_proxy.check(standalone, cluster)  # the attributes exist ...
+        call = nameko_proxy.method(standalone, cluster, "rpc_target", "context_request_id", 5,
+                                   {"request_id": "req-adapter-1"}, None)
+        assert call() == "req-adapter-1"  # ... context data reaches the service ...
+        started = time.monotonic()
+        slow = nameko_proxy.method(standalone, cluster, "rpc_target", "slow", 0.5, {}, None)
+        with pytest.raises(nameko_proxy.RpcTimeout):
+            slow(3)  # ... and the per-call reply timeout is honoured
+        assert time.monotonic() - started < 2.5
+    finally:
+        standalone.stop()
+    with pytest.raises(RuntimeError, match="_worker_ctx"):
+        nameko_proxy.check(standalone, object())

@@ -59,7 +59,7 @@ def test_invoice_sent_paid_in_the_portal_once(any_stack, mail, unique):
     assert declined.status_code == 402 and declined.json()["error"]["code"] == "card_declined"
     part = pay(api, base, portal_token, invoice["id"], "234.88", f"k1-{unique}")
     assert part.status_code == 201, part.text
-    assert part.json()["card"] == {"brand": "visa", "last4": "4242"} or part.json()["card"]["last4"] == "4242"
+    assert part.json()["card"] == {"brand": "visa", "last4": "4242"}
     after = api.json("GET", f"{base}/invoices/{invoice['id']}", portal_token)
     assert (after["status"], after["balance_due"]) == ("partially_paid", "1000.00")
     # retrying with the same key charges nothing more
@@ -222,8 +222,7 @@ def test_projects_shown_only_when_allowed(api, new_org, mail, unique):
     assert hidden.status_code == 403 and hidden.json()["error"]["code"] == "projects_hidden"
     api.portal_settings(token, show_projects=True)
     seen = api.json("GET", f"{base}/projects/{project['id']}", portal_token)
-    assert (seen["logged_hours"], seen["billed_hours"], seen["unbilled_hours"]) == ("3.75", "2.5", "1.25") or (
-        float(seen["logged_hours"]), float(seen["billed_hours"]), float(seen["unbilled_hours"])) == (3.75, 2.5, 1.25)
+    assert (seen["logged_hours"], seen["billed_hours"], seen["unbilled_hours"]) == ("3.75", "2.5", "1.25")
     assert seen["billing_method"] == "hourly" and seen["name"] == "Relaunch"
 
 
@@ -259,8 +258,9 @@ def test_documents_are_isolated_between_customers_and_organizations(api, new_org
             ("GET", f"{base}/projects/{project['id']}", None),
             ("GET", f"{base}/projects/{project['id']}/time-entries", None)]:
         response = api.request(method, path, bob_token, json=body)
-        assert response.status_code in (403, 404), (path, response.status_code)
-        assert response.status_code == 404 or response.json()["error"]["code"] == "forwarding_disabled"
+        # another customer's document is not found; only forwarding may be refused first, as switched off
+        assert response.status_code == 404 or (response.status_code, response.json()["error"]["code"]) == (
+            403, "forwarding_disabled"), (path, response.status_code)
     paid = pay(api, base, bob_token, invoice["id"], "1.00", f"bob-{unique}")
     assert paid.status_code == 404
     for listing in ("invoices", "quotes", "payments", "projects"):

@@ -1,8 +1,8 @@
 """The customer book and the customer's own details, end to end through the gateway (API.md)."""
-import time
 
 from devstack.client import invite_link
 from portico_kit.testing.smtp import body_text
+from portico_kit.testing.waiting import wait_until as wait_for
 
 ADDRESS = {"street": "1 Main St", "city": "Springfield", "zip": "12345", "country": "US"}
 NEW_ADDRESS = {"street": "9 Elm Rd", "city": "Shelbyville", "country": "US"}
@@ -13,16 +13,6 @@ def error_of(response, status):
     error = response.json()["error"]
     assert set(error) <= {"code", "message", "fields"} and error["message"]
     return error
-
-
-def wait_for(check, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def define_fields(api, token):

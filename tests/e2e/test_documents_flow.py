@@ -2,13 +2,18 @@
 statement of account, "viewed" reaching staff and the activity log, and 404s for other customers'
 and other organizations' documents."""
 import io
-import time
 
 import pytest
 from pypdf import PdfReader
 
 from devstack.client import invite_link
 from portico_kit.testing.smtp import body_text
+from portico_kit.testing.waiting import wait_until
+
+
+def wait_for(check, timeout=30):  # PDFs take a while on a shared 2-core machine
+    return wait_until(check, timeout=timeout, interval=0.2)
+
 
 ADDRESS = {"street": "Hauptstraße 5", "city": "Berlin", "zip": "10115", "country": "DE"}
 # an English reader of a German business: English words, numbers as English is written in Germany
@@ -33,16 +38,6 @@ def pdf_text(response, filename=None):
 
 def pdf_text_of(data):
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def wait_for(check, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.mark.timeout(900)  # a handful of PDFs rendered on a shared 2-core machine

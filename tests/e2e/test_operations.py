@@ -32,12 +32,6 @@ def test_metrics_count_requests_and_rpc_latency(stack, api, new_org):
     assert 'portico_rpc_seconds_count{method="signup",outcome="ok",service="accounts"}' in body
 
 
-def test_healthz_answers_without_any_service(stack):
-    started = time.monotonic()
-    assert requests.get(stack.url + "/healthz", timeout=5).json() == {"status": "ok"}
-    assert time.monotonic() - started < 1
-
-
 def test_a_stopped_service_is_503_within_a_second_and_the_portal_home_page_does_not_wait(stack, api, new_org,
                                                                                          mail, unique):
     """Its durable queue stays, with no consumer: the gateway answers 503 at once instead of after its

@@ -55,7 +55,7 @@ def test_ask_rate_and_report(api, new_org, mail, unique):
     assert "Spot on" in csv_text and csv_text.splitlines()[0].startswith("submitted_at,customer_name")
     # staff hear about it (email me on every portal activity is on by default)
     staff_mail = mail.wait_for(owner["email"], subject_contains="review")
-    assert "5-star" in staff_mail[-1]["Subject"] or "5" in body_text(staff_mail[-1])
+    assert "left a 5-star review" in staff_mail[-1]["Subject"] and "Spot on" in body_text(staff_mail[-1])
 
     mallory = new_org("Mallory")
     api.portal_settings(mallory["token"], reviews_enabled=True)

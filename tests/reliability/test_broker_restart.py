@@ -98,10 +98,11 @@ def test_the_gateways_rpc_client_answers_at_once_after_a_broker_restart(tmp_path
 
 
 class Burst:
-    """Threads creating customers (portal on: gateway -> customers -> portal) until stopped."""
+    """Threads creating customers (portal on: gateway -> customers -> portal) until stopped, as a
+    careful client does: each create has an Idempotency-Key and is retried with it until it is 201."""
 
     def __init__(self, url, token, threads=4):
-        self.url, self.token, self.statuses = url, token, []
+        self.url, self.token, self.statuses, self.created, self.portal_off = url, token, [], [], []
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._run, args=(n,), daemon=True) for n in range(threads)]
 
@@ -110,14 +111,20 @@ class Burst:
         while not self._stop.is_set():
             count += 1
             email = f"burst-{n}-{count}-{uuid.uuid4().hex[:6]}@load.test"
-            try:
-                response = http.post(self.url + "/api/v1/customers", timeout=20,
-                                     headers={"Authorization": f"Bearer {self.token}"},
-                                     json={"display_name": email, "email": email, "enable_portal": True})
-                self.statuses.append(response.status_code)
-            except requests.RequestException:
-                self.statuses.append("connection error")
-                time.sleep(0.2)
+            headers = {"Authorization": f"Bearer {self.token}", "Idempotency-Key": f"create-{email}"}
+            while not self._stop.is_set():
+                try:
+                    response = http.post(self.url + "/api/v1/customers", timeout=20, headers=headers,
+                                         json={"display_name": email, "email": email, "enable_portal": True})
+                    self.statuses.append(response.status_code)
+                    if response.status_code == 201:
+                        self.created.append(email)
+                        if not response.json()["portal"]["enabled"]:  # said so, with the reason
+                            self.portal_off.append(email)
+                        break
+                except requests.RequestException:
+                    self.statuses.append("connection error")
+                time.sleep(0.2)  # and again, with the same key
 
     def __enter__(self):
         for thread in self._threads:
@@ -160,5 +167,27 @@ def test_services_outlive_broker_restarts_in_the_middle_of_a_burst(tmp_path, pri
                  "every service to be ready again", stack)
         api.create_customer(token, display_name="After", email="after@load.test", enable_portal=True)
         mail.wait_for("after@load.test", timeout=120)
+
+        # retried creates made nothing twice: one customer per email, one invitation each
+        customers, page = [], 1
+        while True:
+            listed = api.json("GET", f"/api/v1/customers?per_page=200&page={page}", token)
+            customers += listed["items"]
+            if page * 200 >= listed["total"]:
+                break
+            page += 1
+        by_email = {}
+        for customer in customers:
+            by_email[customer["email"]] = by_email.get(customer["email"], 0) + 1
+        invited = set(burst.created) - set(burst.portal_off)
+        wait_for(lambda: all(mail.to(email) for email in invited), 120, "every invitation of the burst", stack)
+        time.sleep(2)
+        duplicates = sum(count - 1 for count in by_email.values())
+        invited_twice = sum(1 for email in by_email if len(mail.to(email)) > 1)
+        print(f"created {len(burst.created)} customers through the restarts, each retried with its "
+              f"Idempotency-Key until 201 ({len(burst.portal_off)} answered that the portal could not be "
+              f"enabled): duplicate customers {duplicates}, invited twice {invited_twice}")
+        assert set(burst.created) <= set(by_email)
+        assert (duplicates, invited_twice) == (0, 0)
     finally:
         stack.stop()

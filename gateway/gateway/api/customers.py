@@ -6,6 +6,7 @@ from portico_kit.errors import ServiceError
 from ..auth import staff_api
 from ..calls import call, json_body, page_args
 from ..errors import ApiError
+from ..idempotency import request_key
 
 bp = Blueprint("api_customers", __name__, url_prefix="/api/v1/customers")
 
@@ -15,10 +16,13 @@ def with_portal(customer):
     return dict(customer, portal=access)
 
 
-def create_with_portal(actor, body):
+def create_with_portal(actor, body, idempotency_key=None):
     """Create a customer, and enable its portal when asked. Shared by the API and the staff app.
 
-    Without an email there is no portal: refused before anything is created.
+    Without an email there is no portal: refused before anything is created. With the request's
+    Idempotency-Key the customers service makes the customer once, however often the create is
+    retried (its first answer may have been lost: a 503 or 504 that in fact created it); a retry
+    then enables the portal only if the first attempt did not, so nobody is invited twice.
     """
     enable = body.pop("enable_portal", False)
     if not isinstance(enable, bool):
@@ -27,11 +31,22 @@ def create_with_portal(actor, body):
     if enable and not (isinstance(body.get("email"), str) and body["email"].strip()):
         raise ApiError(422, "email_required", "A customer needs an email address to get portal access.",
                        {"email": "Required to enable the portal."})
-    customer = call("customers", "create_customer", actor, body)
+    keyed = (idempotency_key,) if idempotency_key is not None else ()
+    customer = call("customers", "create_customer", actor, body, *keyed)
     result = dict(customer, portal={"enabled": False, "contacts": []})
     if enable:
-        result["portal"] = enable_portal_truthfully(actor, customer["id"])
+        result["portal"] = (keyed and portal_already_on(actor, customer["id"])) \
+            or enable_portal_truthfully(actor, customer["id"])
     return result
+
+
+def portal_already_on(actor, customer_id):
+    """The portal access of a customer whose portal is on already (a retried create), else None."""
+    try:
+        access = call("portal", "get_portal_access", actor, customer_id)
+    except ServiceError:
+        return None
+    return access if access.get("enabled") else None
 
 
 def enable_portal_truthfully(actor, customer_id):
@@ -69,7 +84,7 @@ def list_customers():
 @bp.post("")
 @staff_api
 def create_customer():
-    return jsonify(create_with_portal(g.actor, json_body())), 201
+    return jsonify(create_with_portal(g.actor, json_body(), request_key())), 201
 
 
 @bp.get("/<customer_id>")

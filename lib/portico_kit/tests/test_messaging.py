@@ -11,6 +11,7 @@ from portico_kit.errors import ServiceUnavailable
 from portico_kit import messaging
 from portico_kit.messaging import (OutboxDispatcher, OutboxEventMixin, OutboxRelayMixin, ProcessedEventMixin,
                                    declare_event_queues, first_delivery, on_event)
+from portico_kit.testing.waiting import wait_until as wait_for
 
 
 class Base(DeclarativeBase):
@@ -64,14 +65,6 @@ def make_db(tmp_path, name):
     Base.metadata.create_all(engine)
     engine.dispose()
     return url
-
-
-def wait_for(predicate, timeout=10):
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return True
-        eventlet.sleep(0.05)
-    return False
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 import json
 import logging
 
-import eventlet
 import pytest
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -14,6 +13,7 @@ from portico_kit.db import Database
 from portico_kit.messaging import OutboxDispatcher, OutboxEventMixin, ProcessedEventMixin, first_delivery, on_event
 from portico_kit.rpc import TimedRpcProxy
 from portico_kit.tracing import RequestContext
+from portico_kit.testing.waiting import wait_until as wait_for
 
 
 class Base(DeclarativeBase):
@@ -99,14 +99,6 @@ def database(tmp_path, name):
     Base.metadata.create_all(engine)
     engine.dispose()
     return url
-
-
-def wait_for(predicate, timeout=10):
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return True
-        eventlet.sleep(0.05)
-    return False
 
 
 def test_request_id_and_org_reach_every_hop_and_the_event(container_factory, rabbit_config, tmp_path, collected):

@@ -15,8 +15,9 @@ from portico_kit.timeutil import aware, utcnow
 from .models import IdempotencyRecord
 
 TTL = timedelta(hours=config.env_float("IDEMPOTENCY_TTL_HOURS", 24))
-# a first request whose gateway died before it finished: the key is free again after this
-ABANDONED = timedelta(seconds=config.env_float("IDEMPOTENCY_ABANDONED_SECONDS", 120))
+# a first request that never finished or released its key (its gateway died, or the broker was
+# away when it failed): the key is free again after this, longer than a request runs
+ABANDONED = timedelta(seconds=config.env_float("IDEMPOTENCY_ABANDONED_SECONDS", 30))
 
 
 def actor_id(actor):

@@ -1,15 +1,19 @@
 """accounts over the real broker: signup, login, tokens, the organization, isolation."""
 import pytest
+from sqlalchemy import create_engine, text
 
 from portico_kit.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized
+from portico_kit.security import verify_password
 
 from accounts.service import MAX_FAILURES, AccountsService
 
 
 @pytest.fixture
 def accounts(start_service, rpc_client):
-    start_service(AccountsService, "accounts")
-    return rpc_client("accounts")
+    _, config = start_service(AccountsService, "accounts")
+    proxy = rpc_client("accounts")
+    proxy.database_url = config["DATABASE_URL"]  # for the tests that look at what was stored
+    return proxy
 
 
 def signup(accounts, email="owner@acme.test", org="Acme Ltd"):
@@ -57,6 +61,12 @@ def test_login_checks_the_password_and_hashes_it(accounts):
     assert err.value.code == "invalid_credentials"
     with pytest.raises(Unauthorized):
         accounts.login({"email": "nobody@acme.test", "password": "correct horse"})
+    engine = create_engine(accounts.database_url)
+    with engine.connect() as db:  # what is stored is an Argon2 hash of it, never the password
+        [stored] = db.execute(text("SELECT password_hash FROM users WHERE email = 'owner@acme.test'")).scalars()
+    engine.dispose()
+    assert stored.startswith("$argon2") and "correct horse" not in stored
+    assert verify_password(stored, "correct horse") and not verify_password(stored, "wrong horse")
 
 
 def test_repeated_failures_are_rate_limited(accounts):

@@ -134,7 +134,8 @@ class PaymentsMixin:
         except ServiceError as exc:
             self._fail(attempt_id, exc)
             raise
-        except Exception:
+        except Exception:  # the processor broke (not a decline): the customer sees a retry, ops the cause
+            log.exception("card processor failed on payment attempt %s", attempt_id)
             error = PaymentRequired(code="payment_failed", message="The payment could not be processed; try again.")
             self._fail(attempt_id, error)
             raise error

@@ -8,6 +8,7 @@ from nameko.events import event_handler
 from billing.processor import TestProcessor, reset_test_processor
 from billing.service import BillingService
 from portico_kit.testing.waiting import wait_until
+from portico_kit.timeutil import today_in
 
 from . import fakes
 
@@ -30,14 +31,24 @@ Collector = type("Collector", (), dict(
 
 
 
+# UTC+14: for fourteen hours of every day its date is the server's tomorrow, so a test that
+# compared with the server's date.today() instead of the organization's day fails most of the time
+ORG_TIMEZONE = "Pacific/Kiritimati"
+
+
+def org_today():
+    """Today as billing sees it for the test organizations."""
+    return today_in(ORG_TIMEZONE)
+
+
 def staff_actor(org_id="org-1"):
     return {"kind": "staff", "org_id": org_id, "user_id": f"user-{org_id}", "name": "Olive Owner",
-            "email": f"olive@{org_id}.test"}
+            "email": f"olive@{org_id}.test", "org_timezone": ORG_TIMEZONE}
 
 
 def customer_actor(org_id, customer_id, name="Bob Baker"):
     return {"kind": "customer", "org_id": org_id, "customer_id": customer_id, "contact_id": f"c-{customer_id}",
-            "name": name, "email": f"{customer_id}@example.test"}
+            "name": name, "email": f"{customer_id}@example.test", "org_timezone": ORG_TIMEZONE}
 
 
 LINE = {"description": "Design work", "quantity": "10", "rate": "100.00", "tax_rate": "19"}

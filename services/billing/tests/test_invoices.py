@@ -1,11 +1,11 @@
 """Invoices: totals, numbering, defaults, statuses, editing rules, who sees what."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from portico_kit.errors import Conflict, Forbidden, Invalid, NotFound
 
-from .conftest import LINE, events_of, fire_together, new_invoice
+from .conftest import LINE, events_of, fire_together, new_invoice, org_today
 
 
 def test_create_computes_per_line_totals_and_defaults(system):
@@ -20,8 +20,8 @@ def test_create_computes_per_line_totals_and_defaults(system):
     assert invoice["line_items"][0]["quantity"] == "1.5" and invoice["line_items"][0]["discount"] == "10"
     assert invoice["status"] == "draft" and invoice["type"] == "invoice"
     assert invoice["customer_name"] == "Bob's Bikes" and invoice["currency"] == "EUR"
-    assert invoice["date"] == date.today().isoformat()
-    assert invoice["due_date"] == (date.today() + timedelta(days=14)).isoformat()
+    assert invoice["date"] == org_today().isoformat()
+    assert invoice["due_date"] == (org_today() + timedelta(days=14)).isoformat()
     assert invoice["number"] == "INV-000001"
 
 
@@ -106,8 +106,8 @@ def test_send_void_and_delete_rules(system):
 
 
 def test_overdue_is_computed_when_read_and_filters(system):
-    past = (date.today() - timedelta(days=30)).isoformat()
-    late = new_invoice(system, date=past, due_date=(date.today() - timedelta(days=1)).isoformat())
+    past = (org_today() - timedelta(days=30)).isoformat()
+    late = new_invoice(system, date=past, due_date=(org_today() - timedelta(days=1)).isoformat())
     current = new_invoice(system)
     assert late["status"] == "overdue" and current["status"] == "sent"
     overdue = system.billing.list_invoices(system.staff, status="overdue")
@@ -198,12 +198,12 @@ def test_another_organization_gets_not_found_for_every_method(system):
         lambda: system.billing.record_payment(staff, {"customer_id": "cust-1", "invoice_id": invoice["id"],
                                                       "amount": "1.00", "mode": "cash"}),
         lambda: system.billing.pay_invoice(stranger, invoice["id"], {"card": {
-            "number": "4242424242424242", "exp_month": 12, "exp_year": date.today().year + 2, "cvc": "123"}}, "k1"),
+            "number": "4242424242424242", "exp_month": 12, "exp_year": org_today().year + 2, "cvc": "123"}}, "k1"),
         lambda: system.billing.forward_document(stranger, "invoice", invoice["id"],
                                                 {"email": "x@y.test", "name": "X"}),
         lambda: system.billing.get_invoice(system.neighbour, invoice["id"]),
         lambda: system.billing.pay_invoice(system.neighbour, invoice["id"], {"card": {
-            "number": "4242424242424242", "exp_month": 12, "exp_year": date.today().year + 2, "cvc": "123"}}, "k2"),
+            "number": "4242424242424242", "exp_month": 12, "exp_year": org_today().year + 2, "cvc": "123"}}, "k2"),
     ]
     for call in calls:
         with pytest.raises(NotFound):

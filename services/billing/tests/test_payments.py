@@ -295,3 +295,22 @@ def test_a_stale_attempt_is_resumed_by_a_retry_and_charged_once(make_system, db_
     _stale_attempt(system, other, "key-crash-2")
     resumed = system.billing.pay_invoice(system.me, other["id"], {"card": VISA}, "key-crash-2")
     assert resumed["amount"] == "1190.00" and len(charges(system)) == 2
+
+
+def test_a_broken_processor_is_logged_and_the_customer_may_retry(system, monkeypatch, caplog):
+    """Not a decline: the processor itself failed. The customer gets "try again", the attempt is
+    failed (so the same card can be tried again) and the cause is in the log, not swallowed."""
+    invoice = new_invoice(system)
+
+    def broken(self, *args, **kwargs):
+        raise ConnectionResetError("processor hung up")
+    monkeypatch.setattr(TestProcessor, "charge", broken)
+    with caplog.at_level("ERROR", logger="billing.payments"):
+        with pytest.raises(PaymentRequired) as err:
+            system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA}, "key-broken")
+    assert err.value.code == "payment_failed"
+    [record] = [r for r in caplog.records if r.name == "billing.payments" and r.levelname == "ERROR"]
+    assert "card processor failed" in record.getMessage() and "processor hung up" in record.exc_text
+    monkeypatch.undo()
+    paid = system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA}, "key-after")
+    assert paid["amount"] == "1190.00"

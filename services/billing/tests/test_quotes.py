@@ -1,17 +1,17 @@
 """Quotes: send, expiry, accept/decline by the customer, conversion to an invoice."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from portico_kit.errors import Conflict, Forbidden, Invalid, NotFound
 
-from .conftest import LINE, events_of, new_quote
+from .conftest import LINE, events_of, new_quote, org_today
 
 
 def test_create_defaults_and_send_event(system):
     quote = new_quote(system, send=False)
     assert quote["type"] == "quote" and quote["status"] == "draft" and quote["number"] == "QT-000001"
-    assert quote["expiry_date"] == (date.today() + timedelta(days=30)).isoformat()
+    assert quote["expiry_date"] == (org_today() + timedelta(days=30)).isoformat()
     assert quote["total"] == "1190.00" and quote["invoice_id"] is None
     sent = system.billing.send_quote(system.staff, quote["id"])
     assert sent["status"] == "sent"
@@ -52,8 +52,8 @@ def test_customer_declines_with_a_reason(system):
 
 
 def test_an_expired_quote_is_computed_and_cannot_be_answered(system):
-    past = (date.today() - timedelta(days=40)).isoformat()
-    expired = new_quote(system, date=past, expiry_date=(date.today() - timedelta(days=1)).isoformat())
+    past = (org_today() - timedelta(days=40)).isoformat()
+    expired = new_quote(system, date=past, expiry_date=(org_today() - timedelta(days=1)).isoformat())
     open_quote = new_quote(system)
     assert expired["status"] == "expired"
     assert [q["id"] for q in system.billing.list_quotes(system.staff, status="expired")["items"]] == [expired["id"]]

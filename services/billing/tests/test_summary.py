@@ -1,16 +1,16 @@
 """customer_summary and count_customer_documents."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from portico_kit.errors import Forbidden, Invalid
 
-from .conftest import new_invoice, new_quote
+from .conftest import new_invoice, new_quote, org_today
 
 
 def test_customer_summary_for_staff_and_customer(system):
-    late = new_invoice(system, date=(date.today() - timedelta(days=20)).isoformat(),
-                       due_date=(date.today() - timedelta(days=2)).isoformat())
+    late = new_invoice(system, date=(org_today() - timedelta(days=20)).isoformat(),
+                       due_date=(org_today() - timedelta(days=2)).isoformat())
     current = new_invoice(system)
     new_invoice(system, send=False)  # a draft: not owed yet, and invisible to the customer
     system.billing.record_payment(system.staff, {"customer_id": "cust-1", "invoice_id": current["id"],

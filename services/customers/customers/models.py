@@ -17,6 +17,8 @@ class Base(DeclarativeBase):
 
 class Customer(Base):
     __tablename__ = "customers"
+    # a create retried with the same Idempotency-Key (per staff user) finds this customer again
+    __table_args__ = (UniqueConstraint("org_id", "creation_key", name="uq_customer_creation_key"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -32,6 +34,7 @@ class Customer(Base):
     shipping_address: Mapped[dict | None] = mapped_column(JSON)
     notes: Mapped[str | None] = mapped_column(Text)
     custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    creation_key: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

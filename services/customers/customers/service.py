@@ -26,6 +26,16 @@ EDITABLE = ("display_name", "company_name", "email", "phone", "website", "curren
             "billing_address", "shipping_address", "notes")
 
 
+def creation_key(actor, idempotency_key):
+    """The key as stored: per staff user, so two people of one organization never share one."""
+    if idempotency_key is None:
+        return None
+    if not isinstance(idempotency_key, str) or not idempotency_key.strip() or len(idempotency_key) > 255:
+        raise Invalid(code="invalid_idempotency_key", message="The Idempotency-Key must be 1-255 characters.",
+                      fields={"Idempotency-Key": "1-255 characters."})
+    return f"{actor.get('user_id') or ''}:{idempotency_key.strip()}"
+
+
 class CustomersService(HealthMixin, OutboxRelayMixin, DefinitionsMixin, ProfileMixin):
     name = "customers"
 
@@ -37,20 +47,41 @@ class CustomersService(HealthMixin, OutboxRelayMixin, DefinitionsMixin, ProfileM
     # -- customers -----------------------------------------------------------------------------
 
     @rpc
-    def create_customer(self, actor, data):
+    def create_customer(self, actor, data, idempotency_key=None):
+        """With `idempotency_key` (the client's Idempotency-Key): a retry by the same staff user
+        with the same key returns the customer the first call made, also when the first answer was
+        lost on the way (a broker restart, a timeout), so a retried create never makes two."""
         org_id = require_staff(actor)
+        key = creation_key(actor, idempotency_key)
+        if key is not None:
+            existing = self._created_with(org_id, key)
+            if existing is not None:
+                return existing
         data, values = self._load_customer(org_id, data)
         data.setdefault("currency", actor.get("org_currency") or "USD")
-        customer = Customer(org_id=org_id, custom_fields=merged({}, values), **data)
+        customer = Customer(org_id=org_id, custom_fields=merged({}, values), creation_key=key, **data)
         self.db.add(customer)
         if customer.email:  # the customer's email is its primary contact's (as in Zoho)
             customer.contacts.append(ContactPerson(
                 org_id=org_id, first_name=customer.display_name, email=customer.email,
                 phone=customer.phone, is_primary=True))
-        self.db.flush()
+        try:
+            self.db.flush()
+        except IntegrityError:
+            self.db.rollback()
+            existing = self._created_with(org_id, key) if key is not None else None
+            if existing is None:
+                raise
+            return existing  # the same key at the same moment: the other call made it
         self.events(events.CUSTOMER_CREATED, {"customer": customer_dict(customer)}, actor=public(actor))
         self.db.commit()
         return customer_dict(customer)
+
+    def _created_with(self, org_id, key):
+        customer = self.db.scalar(select(Customer).where(Customer.org_id == org_id, Customer.creation_key == key))
+        result = customer_dict(customer) if customer is not None else None
+        self.db.commit()
+        return result
 
     @rpc
     def get_customer(self, actor, customer_id):

@@ -26,6 +26,24 @@ def test_a_customer_with_an_email_gets_a_primary_contact(customers):
     assert customers.get_customer(STAFF, created["id"])["billing_address"]["city"] == "Springfield"
 
 
+def test_a_create_retried_with_the_same_key_makes_one_customer(customers):
+    """The first answer may be lost (a broker restart, a timeout) after the customer was made: the
+    retry with the client's Idempotency-Key gets that customer instead of a second one."""
+    first = customers.create_customer(STAFF, {"display_name": "Once", "email": "once@x.test"}, "key-1")
+    again = customers.create_customer(STAFF, {"display_name": "Once", "email": "once@x.test"}, "key-1")
+    assert again == first
+    assert [c["id"] for c in customers.list_customers(STAFF)["items"]] == [first["id"]]
+    # another key, another staff user or no key at all: another customer
+    other_key = customers.create_customer(STAFF, {"display_name": "Once", "email": "once@x.test"}, "key-2")
+    other_user = customers.create_customer(dict(STAFF, user_id="u-9"), {"display_name": "Once"}, "key-1")
+    unkeyed = customers.create_customer(STAFF, {"display_name": "Once"})
+    assert len({first["id"], other_key["id"], other_user["id"], unkeyed["id"]}) == 4
+    assert "creation_key" not in first
+    with pytest.raises(Invalid) as err:
+        customers.create_customer(STAFF, {"display_name": "Long"}, "k" * 256)
+    assert err.value.code == "invalid_idempotency_key"
+
+
 def test_bad_input_is_refused_and_changes_nothing(customers):
     with pytest.raises(Invalid) as err:
         customers.create_customer(STAFF, {"display_name": "x" * 201, "email": "nope",

@@ -1,17 +1,8 @@
 """Shared by the portal's access tests."""
-import eventlet
+from portico_kit.testing.waiting import events_of as wait_for
 
 STAFF = {"kind": "staff", "org_id": "org-1", "user_id": "u1", "name": "Olive", "org_name": "Acme"}
 OTHER = {"kind": "staff", "org_id": "org-2", "user_id": "u2", "name": "Eve", "org_name": "Evil"}
-
-
-def wait_for(received, event_type, count=1):
-    for _ in range(100):
-        found = [e for e in received if e["event_type"] == event_type]
-        if len(found) >= count:
-            return found
-        eventlet.sleep(0.05)
-    raise AssertionError(f"no {event_type} event")
 
 
 def last_token(received, event_type, count=1):

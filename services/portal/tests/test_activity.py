@@ -6,19 +6,11 @@ import pytest
 
 from portico_kit.errors import Forbidden, Invalid
 from portico_kit.messaging import make_envelope
+from portico_kit.testing.waiting import wait_until as wait_for
 
 STAFF = {"kind": "staff", "org_id": "org-1", "user_id": "u1", "name": "Olive", "org_name": "Acme",
          "org_timezone": "Europe/Berlin"}
 OTHER = {"kind": "staff", "org_id": "org-2", "user_id": "u2", "name": "Eve", "org_name": "Evil"}
-
-
-def wait_for(check, timeout=15):
-    for _ in range(int(timeout / 0.05)):
-        result = check()
-        if result:
-            return result
-        eventlet.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture
