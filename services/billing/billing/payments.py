@@ -70,6 +70,21 @@ def apply_payment(invoice, amount):
     invoice.updated_at = utcnow()
 
 
+def load_payment(data):
+    """The Pay form's data, or one 422 naming every bad card field: an empty expiry month must not
+    hide that the number and the security code are empty too."""
+    try:
+        return load(PayInvoiceSchema(), data)
+    except Invalid as exc:
+        card = data.get("card") if isinstance(data, dict) else None
+        if isinstance(card, dict):
+            try:
+                check_card(card)
+            except Invalid as card_exc:
+                raise Invalid(code=exc.code, message=exc.message, fields=dict(card_exc.fields, **exc.fields))
+        raise
+
+
 class PaymentsMixin:
 
     @rpc
@@ -101,7 +116,7 @@ class PaymentsMixin:
         if not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= 255:
             raise Invalid(code="idempotency_key_required", message="An idempotency key (1-255 characters) is required.",
                           fields={"idempotency_key": "Required, 1-255 characters."})
-        data = load(PayInvoiceSchema(), data)
+        data = load_payment(data)
         print_ = fingerprint(str(invoice_id), data.get("amount"))
         attempt = self._attempt(org_id, customer_id, idempotency_key)
         if attempt is not None:

@@ -314,3 +314,12 @@ def test_a_broken_processor_is_logged_and_the_customer_may_retry(system, monkeyp
     monkeypatch.undo()
     paid = system.billing.pay_invoice(system.me, invoice["id"], {"card": VISA}, "key-after")
     assert paid["amount"] == "1190.00"
+
+
+def test_an_empty_pay_form_names_every_card_field(system):
+    """An empty expiry month used to be the only complaint; the empty number and code went unsaid."""
+    invoice = new_invoice(system)
+    with pytest.raises(Invalid) as err:
+        system.billing.pay_invoice(system.me, invoice["id"], {"card": {
+            "number": "", "exp_month": "", "exp_year": "", "cvc": ""}}, "key-empty")
+    assert {"card.number", "card.exp_month", "card.exp_year", "card.cvc"} <= set(err.value.fields)
