@@ -255,3 +255,23 @@ def test_another_organizations_customer_is_a_404_page_everywhere(client, rpc):
     for path in ("/app/customers/x/edit", "/app/customers/x/delete", "/app/customers/x/contacts/new",
                  "/app/customers/x/contacts/c", "/app/customers/x/contacts/c/remove"):
         assert client.post(path, data={"csrf_token": token, "first_name": "M"}).status_code == 404, path
+
+
+def test_addresses_read_as_their_country_writes_them_and_the_country_is_picked_by_name(client, rpc):
+    from conftest import STAFF
+    rpc.on("accounts", "authenticate", lambda token: dict(STAFF, language="de"))
+    portland = {"street": "1 Main St", "city": "Portland", "state": "OR", "zip": "97201", "country": "US"}
+    berlin = {"street": "Hauptstraße 5", "city": "Berlin", "zip": "10115", "country": "DE"}
+    staff(client, rpc)
+    rpc.on("customers", "get_customer", lambda actor, cid: dict(CUSTOMER, billing_address=portland,
+                                                                shipping_address=berlin))
+    html = client.get("/app/customers/cu-1").get_data(as_text=True)
+    billing = re.search(r'<dd id="billing-address">(.*?)</dd>', html, re.S).group(1)
+    shipping = re.search(r'<dd id="shipping-address">(.*?)</dd>', html, re.S).group(1)
+    assert "Portland, OR 97201<br>Vereinigte Staaten" in billing   # the US way, the country in German
+    assert "10115 Berlin<br>Deutschland" in shipping
+
+    form = client.get("/app/customers/cu-1/edit").get_data(as_text=True)
+    picker = re.search(r'<select id="billing_address-country".*?</select>', form, re.S).group(0)
+    assert re.search(r'<option value="US"\s+selected>Vereinigte Staaten</option>', picker)
+    assert '<option value="DE" >Deutschland</option>' in picker or re.search(r'<option value="DE"\s*>Deutschland<', picker)
