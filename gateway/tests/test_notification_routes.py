@@ -105,10 +105,22 @@ def test_templates_page_lists_and_edits_previews_and_resets(client, rpc):
         "csrf_token": token, "action": "preview", "subject": "How did {{ organization.name }} do?",
         "body": "Rate us: {{ review_url }}\r\n"}).get_data(as_text=True)
     assert "How did Acme do?" in preview and "Rate us: https://x.test/r &lt;b&gt;" in preview
-    assert 'srcdoc="&lt;p&gt;Rate us: &lt;a href=' in preview and "sandbox" in preview
     assert 'value="How did {{ organization.name }} do?"' in preview  # what they typed stays
     [(_, kind, body)] = rpc.called("notifications", "preview_template")
     assert body == {"subject": "How did {{ organization.name }} do?", "body": "Rate us: {{ review_url }}\n"}
+    # the HTML version is a document of its own in a sandboxed frame, with a policy that lets its
+    # inline styles apply (a srcdoc frame inherits the app's policy, which blocks them)
+    src = re.search(r'<iframe class="mail-preview" sandbox [^>]*src="([^"]+)"', preview).group(1).replace("&amp;", "&")
+    assert src.startswith("/app/settings/email-templates/review_request/preview.html?t=") and "srcdoc" not in preview
+    framed = client.get(src)
+    assert framed.status_code == 200 and framed.get_data(as_text=True).startswith("<p>Rate us: <a href=")
+    policy = framed.headers["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "sandbox" in policy and "script-src" not in policy
+    assert "default-src 'none'" in policy and framed.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert rpc.called("notifications", "preview_template")[-1][2] == body  # the draft, not the saved text
+    assert "unsafe-inline" not in client.get("/app/settings/email-templates").headers["Content-Security-Policy"]
+    assert client.get(src[:-3] + "xyz").status_code == 404  # a forged address renders nothing
+    assert client.get(src.replace("/review_request/", "/invoice_sent/")).status_code == 404  # nor another kind's
     assert rpc.called("notifications", "update_template") == []
 
     def refuse(actor, kind, body):

@@ -153,33 +153,39 @@ KINDS = {k.name: k for k in [
 EDITABLE = [name for name, kind in KINDS.items() if kind.editable]
 
 
-def sample(kind, organization_name=None, language=None):
+def sample(kind, organization_name=None, language=None, facts=None):
     """A context with every placeholder of `kind` filled with believable values (previews, checks),
-    amounts and dates written as `language` writes them."""
-    org = organization_name or "Acme Design"
+    amounts and dates written as `language` writes them. `facts` — the organization's own name,
+    email, phone, currency, portal address and Portico's address — make a preview look like the
+    organization's own email (an invented customer stays invented)."""
+    facts = facts or {}
+    org = facts.get("name") or organization_name or "Acme Design"
+    currency = facts.get("currency") or "EUR"
+    site = (facts.get("public_url") or "https://portico.example").rstrip("/")
     _ = lambda message: i18n.gettext(language, message)  # noqa: E731
-    amount = l10n.format_money("1250.00", "EUR", language)
-    opening = l10n.format_money("250.00", "EUR", language)
-    paid = l10n.format_money("1000.00", "EUR", language)
+    amount = l10n.format_money("1250.00", currency, language)
+    opening = l10n.format_money("250.00", currency, language)
+    paid = l10n.format_money("1000.00", currency, language)
 
     def day(iso_day):
         return l10n.format_date(iso_day, language, "long")
 
     def moment(iso_moment):
         return l10n.format_datetime(iso_moment, language, "UTC", "long")
-    olive = {"name": "Olive Owner", "email": "olive@acme.example"}
-    portal = "https://portico.example/portal/acme-design"
+    olive = {"name": facts.get("staff_name") or "Olive Owner", "email": facts.get("staff_email") or "olive@acme.example"}
+    portal = (facts.get("portal_url") or f"{site}/portal/acme-design").rstrip("/")
     customer = {"id": "sample-customer", "name": "Bob's Bikes", "display_name": "Bob's Bikes",
-                "url": "https://portico.example/app/customers/sample-customer"}
+                "url": f"{site}/app/customers/sample-customer"}
     document = {"type": "invoice", "kind": "invoice", "number": "INV-000042", "amount": amount,
-                "total": "1250.00", "currency": "EUR", "date": day("2026-12-02"),
+                "total": "1250.00", "currency": currency, "date": day("2026-12-02"),
                 "due_date": day("2026-12-16"), "expiry_date": "", "balance": amount,
                 "balance_due": "1250.00", "status": "sent", "url": f"{portal}/invoices/sample-invoice",
                 "label": _("Invoice"), "name": _("invoice")}
     quote = dict(document, type="quote", kind="quote", label=_("Quote"), name=_("quote"), number="QT-000007",
                  due_date="", balance="", balance_due="", expiry_date=day("2026-12-31"),
                  url=f"{portal}/quotes/sample-quote")
-    organization = {"name": org, "email": "hello@acme.example", "phone": "+49 30 1234567"}
+    organization = {"name": org, "email": facts.get("email") or "hello@acme.example",
+                    "phone": facts.get("phone") or "+49 30 1234567"}
     bob = {"name": "Bob Baker", "email": "bob@bikes.example"}
     base = {"organization": organization, "customer": customer, "recipient": bob}
     on_portal = {"portal_url": portal, "portal_enabled": True}
@@ -193,25 +199,25 @@ def sample(kind, organization_name=None, language=None):
         "comment_notification": dict(base, document=document, **on_portal, comment={
             "text": "We have added the delivery costs, as agreed.", "author": "Olive Owner"}),
         "portal_activity": dict(
-            base, document=dict(quote, staff_url="https://portico.example/app/quotes/sample-quote"),
+            base, document=dict(quote, staff_url=f"{site}/app/quotes/sample-quote"),
             actor=bob, recipient=olive, staff=olive,
             activity={"kind": "quote_accepted",
-                      "summary": i18n.gettext(language, "%(who)s accepted quote %(number)s", who="Bob's Bikes",
+                      "summary": i18n.gettext(language, "%(who)s accepted quote %(number)s", who=customer["name"],
                                               number="QT-000007"),
                       "details": i18n.gettext(language, "Quote %(number)s for %(amount)s was accepted by %(person)s.",
-                                              number="QT-000007", amount=amount, person="Bob Baker")},
-            activity_url="https://portico.example/app/activity",
-            settings_url="https://portico.example/app/settings/portal"),
+                                              number="QT-000007", amount=amount, person=bob["name"])},
+            activity_url=f"{site}/app/activity",
+            settings_url=f"{site}/app/settings/portal"),
         "document_forwarded": dict(
             base, document=document, sender=bob,
             recipient={"name": "Carla Accounts", "email": "carla@bikes.example"},
-            view_url="https://portico.example/portal/acme-design/shared/SAMPLE-TOKEN",
+            view_url=f"{portal}/shared/SAMPLE-TOKEN",
             expires_on=moment("2026-12-16T10:00:00Z")),
         "review_request": dict(base, review_url=f"{portal}/reviews/sample-request"),
         "statement": dict(base, **on_portal, statement={
-            "from": day("2026-11-01"), "to": day("2026-11-30"), "currency": "EUR",
+            "from": day("2026-11-01"), "to": day("2026-11-30"), "currency": currency,
             "opening_balance": opening, "closing_balance": amount,
-            "url": f"{portal}/statement?from=2026-11-01&to=2026-11-30&currency=EUR"}),
+            "url": f"{portal}/statement?from=2026-11-01&to=2026-11-30&currency={currency}"}),
         "payment_receipt": dict(base, document=dict(document, balance=opening, balance_due="250.00"),
                                 **on_portal, payment={"amount": paid, "date": day("2026-12-02"),
                                                       "mode": _("Card"), "reference": "pi_3SampleIntent",
@@ -225,7 +231,7 @@ def sample(kind, organization_name=None, language=None):
         "card_expiring": dict(base, card={"brand": "visa", "last4": "4242", "expiry": "12/2026"}, autopay=True,
                               payment_methods_url=f"{portal}/payments"),
         "staff_password_reset": {"organization": organization, "recipient": olive, "user": olive,
-                                 "reset_url": "https://portico.example/app/reset/SAMPLE-TOKEN",
+                                 "reset_url": f"{site}/app/reset/SAMPLE-TOKEN",
                                  "expires_on": moment("2026-12-03T11:00:00Z")},
     }
     return samples[kind]

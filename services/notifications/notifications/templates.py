@@ -13,7 +13,7 @@ import logging
 from sqlalchemy import select
 
 from portico_kit.actors import require_staff
-from portico_kit.errors import Invalid, NotFound
+from portico_kit.errors import Invalid, NotFound, ServiceError
 from portico_kit.rpc import rpc
 from portico_kit.timeutil import iso, utcnow
 from portico_kit.validation import load
@@ -23,6 +23,7 @@ from portico_kit.l10n import language_or_none, pick_language
 
 from .defaults import default_template
 from .kinds import EDITABLE, KINDS, sample
+from .lookups import ServiceLookup
 from .models import EmailTemplate
 from .schemas import PreviewSchema, TemplateSchema
 
@@ -127,7 +128,7 @@ class TemplateSettings:
         data = load(PreviewSchema(), data or {})
         current = template_dict(kind, stored(self.db, org_id, kind, language), language=language)
         subject, body = data.get("subject") or current["subject"], data.get("body") or current["body"]
-        context = self._check(kind, subject, body, actor, language)
+        context = self._check(kind, subject, body, actor, language, facts=self._organization_facts(actor))
         subject, text, html = rendering.render(subject, body, context)
         return {"kind": kind, "language": language, "subject": subject, "text": text, "html": html,
                 "sample": True}
@@ -161,8 +162,26 @@ class TemplateSettings:
                                    f"Templates: {', '.join(EDITABLE)}.")
         return kind
 
-    def _check(self, kind, subject, body, actor, language=None):
-        context = sample(kind, actor.get("org_name"), language)
+    def _organization_facts(self, actor):
+        """What makes a preview the organization's own: its name, email, phone, currency and portal
+        address (a service that does not answer leaves the invented value in its place)."""
+        org_id = actor["org_id"]
+        lookup = ServiceLookup(self)
+        facts = {"name": actor.get("org_name"), "currency": actor.get("org_currency"), "public_url": lookup.public_url,
+                 "staff_name": actor.get("name"), "staff_email": actor.get("email")}
+        try:
+            org = lookup.organization(org_id, actor.get("org_name"))
+            facts.update(email=org.get("email"), phone=org.get("phone"), name=org.get("name") or facts["name"])
+        except ServiceError:
+            pass
+        try:
+            facts["portal_url"] = lookup.preferences(org_id, actor.get("org_name")).get("portal_url")
+        except ServiceError:
+            pass
+        return facts
+
+    def _check(self, kind, subject, body, actor, language=None, facts=None):
+        context = sample(kind, actor.get("org_name"), language, facts)
         try:
             rendering.check(subject, body, context, KINDS[kind].required)
         except rendering.TemplateProblem as problem:

@@ -40,7 +40,7 @@ def test_staff_write_a_template_per_language_and_others_fall_back_to_the_organiz
     listed = system.notifications.list_templates(org.staff, "de")
     assert listed["language"] == "de" and any(t["customized"] for t in listed["items"])
     preview = system.notifications.preview_template(org.staff, "invoice_sent", {"language": "de"})
-    assert preview["text"].startswith("Guten Tag Bob Baker, anbei 1.250,00\u00a0€.")
+    assert preview["text"].startswith("Guten Tag Bob Baker, anbei 1.250,00\u00a0$.")  # the organization's currency
     default_fr = system.notifications.get_template(org.staff, "invoice_sent", "fr")
     assert default_fr["subject"] == "Facture {{ document.number }} de {{ organization.name }}"
 

@@ -42,9 +42,10 @@ def test_save_preview_and_reset(system, org):
     preview = system.notifications.preview_template(org.staff, "review_request", {})
     assert preview["subject"] == f"Bob's Bikes: how did {org.name} do?"  # sample data, real business name
     assert preview["text"].startswith("Hi BOB BAKER,") and "/reviews/sample-request" in preview["text"]
-    assert '<a href="https://portico.example/portal/acme-design/reviews/sample-request">' in preview["html"]
+    portal = org.prefs["portal_url"]  # the organization's own portal, not an invented one
+    assert f'<a href="{portal}/reviews/sample-request">' in preview["html"]
     draft = system.notifications.preview_template(org.staff, "review_request", {"subject": "Draft {{ review_url }}"})
-    assert draft["subject"] == "Draft https://portico.example/portal/acme-design/reviews/sample-request"
+    assert draft["subject"] == f"Draft {portal}/reviews/sample-request"
     assert system.notifications.get_template(org.staff, "review_request")["subject"].startswith("{{ customer")
 
     reset = system.notifications.reset_template(org.staff, "review_request")
@@ -120,3 +121,12 @@ def test_templates_belong_to_one_organization_and_only_staff_edit_them(system, o
                                                                                                "body": "y"})):
         with pytest.raises(Forbidden):
             call()
+
+
+def test_a_preview_speaks_in_the_organizations_currency_and_name(system, org):
+    system.accounts.update_organization(org.staff, {"currency": "USD", "email": "billing@acme.test"})
+    staff = dict(org.staff, org_currency="USD")  # what authenticate says after the change
+    preview = system.notifications.preview_template(staff, "invoice_sent", {})
+    assert "$1,250.00" in preview["text"] and "EUR" not in preview["text"] and "€" not in preview["text"]
+    assert org.name in preview["text"] and org.prefs["portal_url"] in preview["text"]
+    assert "acme-design" not in preview["text"].replace(org.prefs["portal_url"], "")
