@@ -207,3 +207,16 @@ def test_a_create_retried_after_a_lost_answer_makes_one_customer_and_invites_onc
     again = client.post("/api/v1/customers", json=body, headers=headers)
     assert again.status_code == 201 and again.json["id"] == "cu-1" and again.json["portal"]["enabled"]
     assert len(made) == 1 and enabled == ["cu-1"]
+
+
+def test_a_recorded_payment_passes_its_key_to_billing(client, rpc, auth, store):
+    """billing records a payment once per key (services/billing tests), so a retry after a lost
+    answer (here: the store forgot it) records nothing twice."""
+    rpc.on("billing", "record_payment", lambda actor, body, key=None: {"id": "pay-1", "key": key})
+    headers = dict(auth, **{"Idempotency-Key": "pay-once"})
+    response = client.post("/api/v1/payments", json={"invoice_id": "inv-1", "amount": "1.00"}, headers=headers)
+    assert response.status_code == 201
+    [(_, _, key)] = rpc.called("billing", "record_payment")
+    assert key == "pay-once"
+    client.post("/api/v1/payments", json={"invoice_id": "inv-1", "amount": "1.00"}, headers=auth)
+    assert len(rpc.called("billing", "record_payment")[1]) == 2  # no key: none passed

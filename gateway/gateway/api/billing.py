@@ -119,7 +119,10 @@ def list_payments():
 @bp.post("/payments")
 @staff_api
 def record_payment():
-    return jsonify(call("billing", "record_payment", g.actor, json_body())), 201
+    """With an Idempotency-Key billing records the payment once, also when its first answer was lost."""
+    key = request_key()
+    keyed = (key,) if key is not None else ()
+    return jsonify(call("billing", "record_payment", g.actor, json_body(), *keyed)), 201
 
 
 @bp.post("/payments/<payment_id>/refunds")
