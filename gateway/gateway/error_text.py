@@ -13,6 +13,7 @@ import re
 
 from flask_babel import get_locale, gettext, ngettext
 
+from portico_kit import addresses
 from portico_kit.i18n import N_
 from portico_kit.l10n import DEFAULT_LANGUAGE
 
@@ -57,6 +58,7 @@ LENGTH_BETWEEN = re.compile(r"^Length must be between (\d+) and (\d+)\.$")
 LONGER_THAN = re.compile(r"^Longer than maximum length (\d+)\.$")
 SHORTER_THAN = re.compile(r"^Shorter than minimum length (\d+)\.$")
 ONE_OF = re.compile(r"^Must be one of: (.*)\.$")
+POSTAL_CODE = re.compile(r"^Not a postal code of ([A-Z]{2}), such as (.+)\.$")
 
 
 def reader_language():
@@ -81,6 +83,10 @@ def _patterned(text):
     match = SHORTER_THAN.match(text)
     if match:
         return gettext("At least %(low)s characters.", low=match[1])
+    match = POSTAL_CODE.match(text)
+    if match:
+        return gettext("Not a postal code of %(country)s, such as %(example)s.",
+                       country=addresses.country_name(match[1], reader_language()), example=match[2])
     match = ONE_OF.match(text)
     if match:
         return gettext("One of: %(choices)s.", choices=match[1])
@@ -101,10 +107,13 @@ def translate(text, fallback=None):
     return gettext(fallback) if fallback else text
 
 
-def localized(status, message, fields=None):
-    """(message, fields) as the reader reads them."""
-    message = translate(message, BY_STATUS.get(status) or BY_STATUS[500 if status >= 500 else 400])
+def localized(status, message, fields=None, general=True):
+    """(message, fields) as the reader reads them. `general`: a text the catalogs lack becomes the
+    status's general words (the API, whose `code` keeps the detail); without it (a page's form, where
+    the text is all a person sees) it stays as the service wrote it."""
+    fallback = (BY_STATUS.get(status) or BY_STATUS[500 if status >= 500 else 400]) if general else None
+    message = translate(message, fallback)
     if fields:
-        fields = {name: translate(value, FIELD_FALLBACK) if isinstance(value, str) else value
+        fields = {name: translate(value, FIELD_FALLBACK if general else None) if isinstance(value, str) else value
                   for name, value in fields.items()}
     return message, fields

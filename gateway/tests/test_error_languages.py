@@ -58,3 +58,10 @@ def test_the_gateways_own_errors_speak_arabic(client):
     assert response.json["error"]["message"] == "أرسل Authorization: Bearer <token> (من /api/v1/login)."
     page = client.get("/app/nowhere", headers={"Accept-Language": "de"})
     assert page.status_code == 404 and "Nicht gefunden" in page.get_data(as_text=True)
+
+
+def test_a_postal_code_refusal_names_the_country_in_the_readers_language(client, rpc, auth):
+    refuse(rpc, Invalid(message="Some fields are invalid.",
+                        fields={"billing_address.zip": "Not a postal code of DE, such as 26133."}))
+    error = post(client, auth, **{"Accept-Language": "de"}).json["error"]
+    assert error["fields"] == {"billing_address.zip": "Keine gültige Postleitzahl (Land: Deutschland), etwa 26133."}

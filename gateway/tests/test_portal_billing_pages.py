@@ -140,14 +140,24 @@ def test_accept_and_decline_a_quote(customer, rpc):
     html = customer.get("/portal/acme/quotes/qt-1").get_data(as_text=True)
     assert "Accept quote" in html and "Decline quote" in html
     rpc.on("billing", "accept_quote", lambda actor, q, data: dict(QUOTE, status="accepted"))
-    assert customer.post("/portal/acme/quotes/qt-1/accept", data={"csrf_token": customer.token}).status_code == 302
+    asked = customer.post("/portal/acme/quotes/qt-1/accept", data={"csrf_token": customer.token})
+    assert asked.status_code == 200 and rpc.called("billing", "accept_quote") == []  # one click asks first
+    html = asked.get_data(as_text=True)
+    assert "Accept quote QT-" in html and "Yes, accept the quote" in html and 'name="confirmed" value="1"' in html
+    assert customer.post("/portal/acme/quotes/qt-1/accept", data={"csrf_token": customer.token,
+                                                                  "confirmed": "1"}).status_code == 302
     assert rpc.called("billing", "accept_quote")[-1] == (CUSTOMER_ACTOR, "qt-1", {})
 
     def not_open(*args):
         raise Conflict(code="quote_not_open", message="This quote is no longer open.")
     rpc.on("billing", "decline_quote", not_open)
+    asked = customer.post("/portal/acme/quotes/qt-1/decline", data={"csrf_token": customer.token,
+                                                                    "reason": "Too dear"})
+    html = asked.get_data(as_text=True)
+    assert rpc.called("billing", "decline_quote") == [] and "Your reason: “Too dear”" in html
+    assert '<input type="hidden" name="reason" value="Too dear">' in html  # the reason goes with the confirmation
     response = customer.post("/portal/acme/quotes/qt-1/decline", data={"csrf_token": customer.token,
-                                                                       "reason": "Too dear"})
+                                                                       "reason": "Too dear", "confirmed": "1"})
     assert response.status_code == 409 and "This quote is no longer open." in response.get_data(as_text=True)
     assert rpc.called("billing", "decline_quote")[-1][2] == {"reason": "Too dear"}
 

@@ -82,6 +82,11 @@ def test_invoice_paid_and_quote_accepted_in_the_portal(stack, api, mail, new_org
     cafe.get_by_role("link", name="Quotes").click()
     cafe.get_by_role("link", name="QT-000001").click()
     cafe.get_by_role("button", name="Accept quote").click()
+    expect(cafe.get_by_role("heading", name="Accept quote QT-000001?")).to_be_focused()  # asked first
+    cafe.get_by_role("link", name="No, go back").click()  # changing one's mind sends nothing
+    expect(cafe.get_by_role("button", name="Accept quote")).to_be_visible()
+    cafe.get_by_role("button", name="Accept quote").click()
+    cafe.get_by_role("button", name="Yes, accept the quote").click()
     expect(cafe.get_by_text("Quote accepted. Thank you!")).to_be_visible()
     expect(cafe.get_by_role("button", name="Accept quote")).to_have_count(0)
 
@@ -220,6 +225,8 @@ def test_edit_void_delete_convert_and_a_declined_quote(stack, api, mail, new_org
     quill.get_by_role("link", name="QT-000001").click()
     quill.get_by_label("Reason for declining (optional)").fill("Over our budget")
     quill.get_by_role("button", name="Decline quote").click()
+    expect(quill.get_by_text("Your reason: “Over our budget”")).to_be_visible()
+    quill.get_by_role("button", name="Yes, decline the quote").click()
     expect(quill.get_by_text("Quote declined.")).to_be_visible()
     expect(quill.get_by_text("Over our budget")).to_be_visible()
     expect(quill.get_by_role("button", name="Accept quote")).to_have_count(0)

@@ -66,7 +66,7 @@ def test_the_customer_changes_the_billing_address_and_staff_see_it(stack, api, m
     billing.get_by_label("Street (required)").fill("Rue du Port 4")
     billing.get_by_label("City").fill("Marseille")
     billing.get_by_label("ZIP / postal code").fill("13002")
-    billing.get_by_label("Country").fill("France")
+    billing.get_by_label("Country").select_option("FR")  # the picker: ISO code, name in the reader's language
     customer.get_by_label("PO number").fill("PO-7781")
     customer.get_by_label("Phone").fill("+33 4 91 00 00 00")
     customer.get_by_role("button", name="Save my details").click()
@@ -83,6 +83,7 @@ def test_the_customer_changes_the_billing_address_and_staff_see_it(stack, api, m
     staff.goto(customer_url)
     expect(staff.locator("#billing-address")).to_contain_text("Rue du Port 4")
     expect(staff.locator("#billing-address")).to_contain_text("13002 Marseille")
+    expect(staff.locator("#billing-address")).to_contain_text("France")  # the code FR, by its name
     expect(staff.locator('[data-field="po_number"]')).to_have_text("PO-7781")
     expect(staff.locator("#shipping-address")).to_have_text("—")
     expect(staff.get_by_role("cell", name="+33 4 91 00 00 00")).to_be_visible()

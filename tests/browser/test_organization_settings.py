@@ -28,7 +28,7 @@ def test_the_business_address_reaches_the_portal_print_view(stack, api, mail, ne
     staff.locator("#address-city").fill("Berlin")
     staff.get_by_role("button", name="Save").click()
     expect(staff.locator("#address-country-error")).to_be_visible()  # an address needs its country
-    staff.locator("#address-country").fill("Germany")
+    staff.locator("#address-country").select_option("DE")
     staff.get_by_label("Phone").fill("+49 30 123 456")
     staff.get_by_label("Time zone").select_option("Europe/Berlin")
     staff.get_by_role("button", name="Save").click()

@@ -16,6 +16,9 @@ def wait_for(check, timeout=30):  # PDFs take a while on a shared 2-core machine
 
 
 ADDRESS = {"street": "Hauptstraße 5", "city": "Berlin", "zip": "10115", "country": "DE"}
+# an English reader of a German business: English words, numbers as English is written in Germany
+# (en_DE, the same on the pages), the address the German way with the country named in English
+EUR_1179 = "1.179,45\u00a0€"
 
 
 def portal_customer(api, mail, token, name, unique):
@@ -59,13 +62,13 @@ def test_pdfs_statement_and_views_for_staff_and_portal(stack, api, mail, new_org
     assert filename == f"{number}.pdf" and number in pdf_text_of(attached)
 
     staff_text = pdf_text(api.request("GET", f"/api/v1/invoices/{invoice['id']}/pdf", token), f"{number}.pdf")
-    for expected in (number, "Paula GmbH", "Brand workshop", "Logo files", "Hauptstraße 5", "€1,179.45"):
+    for expected in (number, "Paula GmbH", "Brand workshop", "Logo files", "Hauptstraße 5", "10115 Berlin", "Germany", EUR_1179):
         assert expected in staff_text, expected
     # staff reads and the emailed PDF (rendered for the organization) never count as views
     assert api.json("GET", f"/api/v1/invoices/{invoice['id']}", token)["viewed_at"] is None
 
     portal_text = pdf_text(api.request("GET", f"{portal}/invoices/{invoice['id']}/pdf", portal_token), f"{number}.pdf")
-    assert number in portal_text and "€1,179.45" in portal_text
+    assert number in portal_text and EUR_1179 in portal_text
     api.json("GET", f"{portal}/invoices/{invoice['id']}", portal_token)  # the API read counts too
     seen = api.json("GET", f"/api/v1/invoices/{invoice['id']}", token)
     assert seen["viewed_at"] and seen["view_count"] == 2 and seen["viewed_by"]["name"]
@@ -87,7 +90,7 @@ def test_pdfs_statement_and_views_for_staff_and_portal(stack, api, mail, new_org
     for path, who in ((f"/api/v1/payments/{payment['id']}/receipt.pdf", token),
                       (f"{portal}/payments/{payment['id']}/receipt.pdf", portal_token)):
         text = pdf_text(api.request("GET", path, who))
-        assert "€179.45" in text and number in text and "€1,000.00" in text
+        assert "179,45\u00a0€" in text and number in text and "1.000,00\u00a0€" in text
 
     statement = api.json("GET", f"/api/v1/customers/{customer['id']}/statement?from=2026-11-01&to=2026-11-30", token)
     assert (statement["opening_balance"], statement["invoiced"], statement["paid"], statement["closing_balance"]) == \
@@ -97,14 +100,14 @@ def test_pdfs_statement_and_views_for_staff_and_portal(stack, api, mail, new_org
     assert statement["ageing"] == {"current": "0.00", "1_30": "1000.00", "31_60": "0.00", "61_90": "0.00",
                                    "over_90": "0.00"}
     assert api.json("GET", f"{portal}/statement?from=2026-11-01&to=2026-11-30", portal_token) == statement
-    assert "€1,000.00" in pdf_text(api.request("GET", f"{portal}/statement?from=2026-11-01&to=2026-11-30&format=pdf",
+    assert "1.000,00\u00a0€" in pdf_text(api.request("GET", f"{portal}/statement?from=2026-11-01&to=2026-11-30&format=pdf",
                                                portal_token))
     sent = api.json("POST", f"/api/v1/customers/{customer['id']}/statement/send", token,
                     json={"from": "2026-11-01", "to": "2026-11-30"})
     assert sent["sent"] is True and sent["closing_balance"] == "1000.00"
     emailed = mail.wait_for(customer["email"], subject_contains="statement of account", timeout=90)[-1]
     [(filename, attached)] = [(part.get_filename(), part.get_content()) for part in emailed.iter_attachments()]
-    assert filename == "statement-EUR-2026-11-01-2026-11-30.pdf" and "€1,000.00" in pdf_text_of(attached)
+    assert filename == "statement-EUR-2026-11-01-2026-11-30.pdf" and "1.000,00\u00a0€" in pdf_text_of(attached)
     bad = api.request("GET", f"{portal}/statement?from=2026-12-01&to=2026-11-01", portal_token)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_period"
 

@@ -11,7 +11,7 @@ from devstack.supervisor import Stack, free_port
 INVITATIONS_QUEUE = "evt-portal-portal_invitation_created--notifications.on_portal_portal_invitation_created"
 
 FAST = {"MAIL_RETRY_BASE_SECONDS": "0.5", "EVENT_RETRY_BASE_SECONDS": "0.5", "OUTBOX_RELAY_INTERVAL": "0.5",
-        "EVENT_CLAIM_SECONDS": "10", "SMTP_TIMEOUT": "5", "GATEWAY_RPC_TIMEOUT": "10",
+        "SMTP_TIMEOUT": "5", "GATEWAY_RPC_TIMEOUT": "10",
         "MAIL_FROM": "Portico <no-reply@portico.test>"}
 
 

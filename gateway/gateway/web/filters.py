@@ -2,8 +2,10 @@
 reader's locale, as in PDFs and emails."""
 from flask_babel import gettext
 
+from portico_kit import addresses
 from portico_kit.i18n import N_
 
+from ..i18n import page_language
 from ..reader import reader
 
 # Every status, payment mode and billing method a page shows, in words people read (translated).
@@ -46,6 +48,16 @@ def status_tone(value):
 
 
 def register(app):
+    @app.template_global("address_lines_of")
+    def address_lines_of(address):
+        """The address as its country writes it, the country named in the reader's language."""
+        return addresses.address_lines(address, page_language())
+
+    @app.template_global("countries")
+    def countries():
+        """[(ISO code, name)] for the country picker, by name in the reader's language."""
+        return addresses.countries(page_language())
+
     @app.template_filter("when")
     def when(value):
         """A timestamp in the reader's locale and time zone."""

@@ -61,8 +61,9 @@ def document_list(doc_type):
     return render("portal/billing/documents.html", doc=doc, result=result, status=status)
 
 
-def document_page(doc_type, document_id, errors=None, form=None, status=200):
-    """The document with its forms; `errors`/`form` are keyed by form ("pay", "comment", ...)."""
+def document_page(doc_type, document_id, errors=None, form=None, status=200, confirm=None):
+    """The document with its forms; `errors`/`form` are keyed by form ("pay", "comment", ...);
+    `confirm` ({decision, reason}) asks to confirm an answer to a quote before it is sent."""
     document = call("billing", f"get_{doc_type}", g.actor, document_id, view="page")  # a view, for staff to see
     comments = call("billing", "list_comments", g.actor, doc_type, document_id)
     pay_config, cards, other_ways, card_amount = {"provider": "test"}, [], None, None
@@ -83,7 +84,7 @@ def document_page(doc_type, document_id, errors=None, form=None, status=200):
                                     comments=comments, errors=errors or {}, form=form or {},
                                     idempotency_key=str(uuid.uuid4()), forwarding=features().get("forwarding"),
                                     pay_config=pay_config, saved_cards=cards, other_ways=other_ways, tax_title=title,
-                                    zatca_qr=qr, card_amount=card_amount), status)
+                                    zatca_qr=qr, card_amount=card_amount, confirm=confirm), status)
     if pay_config["provider"] == "stripe":
         response.headers["Content-Security-Policy"] = stripe_csp(pay_config.get("js_url") or "")
     return response
@@ -266,6 +267,8 @@ def decide_quote(portal_name, quote_id, decision):
     if decision not in ("accept", "decline"):
         return redirect(document_url("quote", quote_id))
     data = {"reason": request.form.get("reason", "").strip()} if decision == "decline" else {}
+    if request.form.get("confirmed") != "1":  # one click must not accept or decline: ask first
+        return document_page("quote", quote_id, confirm=dict(data, decision=decision))
     try:
         call("billing", f"{decision}_quote", g.actor, quote_id, data)
     except ServiceError as exc:

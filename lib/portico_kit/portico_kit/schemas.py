@@ -3,6 +3,7 @@ import zoneinfo
 
 from marshmallow import validate, validates_schema, ValidationError
 
+from . import addresses
 from .l10n import LANGUAGES
 from .money import CURRENCIES
 from .validation import StrictSchema, text
@@ -17,6 +18,16 @@ class AddressSchema(StrictSchema):
     state = text(100, allow_none=True)
     zip = text(20, allow_none=True)
     country = text(100, required=True, allow_blank=False)
+
+    @validates_schema
+    def postal_code_of_the_country(self, data, **kwargs):
+        """A postal code given for a country (ISO code) Google's address data knows must look like
+        that country's (`10115` in DE, `97201` or `97201-1234` in the US); free-text countries of
+        older data are left as they are."""
+        example = addresses.postal_code_problem(data)
+        if example:
+            raise ValidationError(f"Not a postal code of {addresses.country_code(data.get('country'))}, "
+                                  f"such as {example}.", "zip")
 
 
 def currency(**kwargs):

@@ -119,6 +119,15 @@ def test_an_address_is_always_whole_also_when_editing(customers):
     assert customers.get_customer(STAFF, customer["id"])["billing_address"]["city"] == "Springfield"
 
 
+def test_a_postal_code_must_fit_its_country(customers):
+    berlin = {"street": "Hauptstraße 5", "city": "Berlin", "zip": "1011", "country": "DE"}
+    with pytest.raises(Invalid) as err:
+        customers.create_customer(STAFF, {"display_name": "Krume", "billing_address": berlin})
+    assert err.value.fields == {"billing_address.zip": "Not a postal code of DE, such as 26133."}
+    created = customers.create_customer(STAFF, {"display_name": "Krume", "billing_address": dict(berlin, zip="10115")})
+    assert created["billing_address"]["zip"] == "10115"
+
+
 def test_search_matches_company_and_email_too(customers):
     customers.create_customer(STAFF, {"display_name": "Alpha", "company_name": "Widgets GmbH"})
     customers.create_customer(STAFF, {"display_name": "Beta", "email": "books@beta-widgets.test"})

@@ -15,7 +15,7 @@ import eventlet
 from eventlet import tpool
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
-from portico_kit import i18n
+from portico_kit import addresses, i18n
 from portico_kit.i18n import N_
 from portico_kit.l10n import Formatter
 
@@ -87,7 +87,14 @@ def _environment():
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters.update(money=money, day=day, number=number, percent=percent, label=label)
+    env.globals["address_lines_of"] = _address_lines
     return env
+
+
+@pass_context
+def _address_lines(context, address):
+    """The address as its country writes it, the country named in the document's language."""
+    return addresses.address_lines(address, context.get("lang"))
 
 
 ENV = _environment()

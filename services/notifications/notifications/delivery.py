@@ -76,11 +76,13 @@ def renew_claim(session, message_id):
 
 
 @contextlib.contextmanager
-def claim_kept(session, message_id):
-    """While the block runs, renew the message's claim from a session of its own (the worker's
-    holds the "sent" transaction at the end of a send). The renewer is told to stop, never killed
+def claim_kept(session, row_id, renew=None):
+    """While the block runs, renew a claim every RENEW_EVERY seconds from a session of its own
+    (the worker's holds the "sent" transaction at the end of a send): an email's by default, an
+    inbox event's with `renew=inbox.renew_claim`. The renewer is told to stop, never killed
     mid-query: it notices on waking and ends without touching the database."""
     done = []
+    renew = renew or renew_claim
 
     def keep():
         with Session(session.get_bind()) as own:
@@ -89,11 +91,11 @@ def claim_kept(session, message_id):
                 if done:
                     return
                 try:
-                    if not renew_claim(own, message_id):
+                    if not renew(own, row_id):
                         return
                 except Exception:  # the database is busy or away: try again next round
                     own.rollback()
-                    log.warning("could not renew the claim of email %s", message_id, exc_info=True)
+                    log.warning("could not renew the claim of %s", row_id, exc_info=True)
     eventlet.spawn(keep)
     try:
         yield

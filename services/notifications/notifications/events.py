@@ -120,12 +120,13 @@ class EventHandlers:
 
     def _handle(self, row_id, envelope):
         try:
-            lookup = ServiceLookup(self)
-            mails = contexts.plan(envelope, lookup)  # other services; no connection held
-            files = self._attachments(envelope, mails, lookup)
-            message_ids = self._record(envelope, mails, files)
-            inbox.done(self.db, row_id, len(message_ids))
-            self.db.commit()
+            with delivery.claim_kept(self.db, row_id, renew=inbox.renew_claim):  # ours while we live
+                lookup = ServiceLookup(self)
+                mails = contexts.plan(envelope, lookup)  # other services; no connection held
+                files = self._attachments(envelope, mails, lookup)
+                message_ids = self._record(envelope, mails, files)
+                inbox.done(self.db, row_id, len(message_ids))
+                self.db.commit()
         except Exception as exc:
             try:
                 inbox.failed(self.db, row_id, exc)

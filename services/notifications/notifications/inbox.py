@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = config.env_int("EVENT_MAX_ATTEMPTS", 30)
 RETRY_BASE = config.env_float("EVENT_RETRY_BASE_SECONDS", 5.0)
 RETRY_MAX = config.env_float("EVENT_RETRY_MAX_SECONDS", 3600.0)
-CLAIM_FOR = timedelta(seconds=config.env_float("EVENT_CLAIM_SECONDS", 120.0))
+# short, and renewed while the worker handling it is alive (delivery.claim_kept): a killed
+# worker's event is taken up again within seconds, a slow one (PDFs to fetch) keeps it
+CLAIM_FOR = timedelta(seconds=config.env_float("EVENT_CLAIM_SECONDS", 15.0))
 RETENTION = messaging.RETENTION  # EVENT_RETENTION_DAYS, the same in every service
 
 
@@ -68,6 +70,15 @@ def claim(session, row_id):
     if result.rowcount != 1:
         return None
     return session.scalar(select(InboundEvent.envelope).where(InboundEvent.id == row_id))
+
+
+def renew_claim(session, row_id):
+    """Push the claim of an event still being handled further out; False once it is not."""
+    result = session.execute(update(InboundEvent)
+                             .where(InboundEvent.id == row_id, InboundEvent.status == "processing")
+                             .values(claimed_until=utcnow() + CLAIM_FOR))
+    session.commit()
+    return result.rowcount == 1
 
 
 def done(session, row_id, emails):

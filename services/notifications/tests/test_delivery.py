@@ -259,3 +259,36 @@ def test_handled_events_are_forgotten_after_the_retention_and_pending_ones_never
         assert list(session.scalars(select(ProcessedEvent.event_id))) == ["recent"]
         assert sorted(session.scalars(select(InboundEvent.event_id))) == ["old-failed", "recent-done"]
     engine.dispose()
+
+
+def test_an_event_claim_is_short_but_renewed_while_its_worker_handles_it(tmp_path, monkeypatch):
+    """The inbox claims like the mail does: a slow handler (PDFs to fetch) keeps its event past the
+    claim's length; a killed one renews nothing and its event is free again within seconds."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import Session
+
+    from portico_kit.migrate import upgrade
+
+    from notifications import inbox
+
+    url = f"sqlite:///{tmp_path}/notifications.db"
+    upgrade("notifications", url)
+    engine = create_engine(url)
+    monkeypatch.setattr(inbox, "CLAIM_FOR", timedelta(seconds=1))
+    monkeypatch.setattr(delivery, "RENEW_EVERY", 0.3)
+    envelope = {"event_id": "ev-1", "event_type": "portal_invitation_created", "org_id": "org-1", "data": {}}
+    with Session(engine) as session:
+        row_id = inbox.accept(session, envelope, "on_portal_portal_invitation_created")
+        taken_meanwhile = []
+        with delivery.claim_kept(session, row_id, renew=inbox.renew_claim):
+            for _ in range(5):  # 2.5 s of handling: more than twice the claim
+                eventlet.sleep(0.5)
+                with Session(engine) as other:  # another worker's timer, looking for due events
+                    taken_meanwhile.append(inbox.claim(other, row_id))
+        assert taken_meanwhile == [None] * 5
+    # the worker is gone (nothing renews): a second later the event is someone else's
+    eventlet.sleep(1.2)
+    with Session(engine) as other:
+        assert inbox.claim(other, row_id) == envelope
+    engine.dispose()
