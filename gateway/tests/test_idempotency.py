@@ -119,12 +119,13 @@ def test_the_portal_api_takes_keys_too(client, rpc, store):
     from .test_customer_book_routes import PORTAL_SESSION
     rpc.on("portal", "resolve_session", lambda name, token: PORTAL_SESSION)
     comments = []
-    rpc.on("billing", "add_comment", lambda actor, kind, doc, body: comments.append(body) or {"id": "c1", **body})
+    rpc.on("billing", "add_comment",
+           lambda actor, kind, doc, body, key=None: comments.append((body, key)) or {"id": "c1", **body})
     headers = {"Authorization": "Bearer portal-token", "Idempotency-Key": "comment-1"}
     for _ in range(2):
         response = client.post("/portal/acme/api/v1/invoices/inv-1/comments", json={"body": "Hi"}, headers=headers)
         assert response.status_code == 201 and response.json["id"] == "c1"
-    assert len(comments) == 1
+    assert comments == [({"body": "Hi"}, "comment-1")]  # run once; billing also keeps the key
 
 
 def test_card_payments_keep_billings_own_keys_and_never_ask_the_store(client, rpc, store):
