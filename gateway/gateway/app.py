@@ -9,8 +9,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from portico_kit import tracing as kit_tracing
 
-from . import api, errors, i18n, metrics, tracing, web
+from . import api, errors, i18n, metrics, revocations, tracing, web
 from .rpc import RpcClient
+from .session_cache import SessionCache
 from .settings import Settings
 from .web import filters, navigation
 
@@ -42,6 +43,11 @@ def create_app(settings=None, rpc_client=None):
     app.extensions["portico.settings"] = settings
     app.extensions["portico.rpc"] = rpc_client or RpcClient(
         settings.amqp_uri, settings.rpc_timeout, consumer_check_seconds=settings.consumer_check_seconds)
+
+    cache = SessionCache(settings.session_cache_seconds, settings.session_cache_size)
+    app.extensions["portico.session_cache"] = cache
+    if rpc_client is None and settings.session_cache_seconds > 0:
+        revocations.start(app, settings, cache)  # the cache answers only while it consumes
 
     kit_tracing.setup("gateway")  # OpenTelemetry export, only when OTEL_EXPORTER_OTLP_ENDPOINT is set
     tracing.register(app)  # first: every later hook and log line knows the request id

@@ -1,15 +1,17 @@
 """Who is asking: staff (bearer token or staff session cookie) and portal contacts.
 
 The JSON API takes `Authorization: Bearer`; pages keep the same token in the signed session
-cookie. Every request is checked against the owning service, so a revoked token or a disabled
-portal stops working at once.
+cookie. Who a token is comes from the owning service (`accounts.authenticate`,
+`portal.resolve_session`), remembered per process for a few seconds (session_cache.py); the
+services' revocation events evict it at once, so a revoked token or a disabled portal stops
+working at once (revocations.py).
 """
 import re
 from functools import wraps
 from urllib.parse import urlsplit
 
 import flask_babel
-from flask import g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 
 from portico_kit.errors import ServiceError
 
@@ -21,13 +23,63 @@ STAFF_KEY = "staff_token"
 PORTAL_KEY = "portal_tokens"
 
 
+def _cache():
+    return current_app.extensions["portico.session_cache"]
+
+
+def authenticate(token):
+    """The staff actor of a bearer/session token (401 when revoked or expired)."""
+    return _cache().resolve("staff", token, load=lambda: call("accounts", "authenticate", token))
+
+
+def resolve_session(portal_name, token):
+    """{actor, contact, portal} of a portal session token (401 when ended)."""
+    return _cache().resolve("portal", token, portal_name,
+                            load=lambda: call("portal", "resolve_session", portal_name, token))
+
+
+# Calls after which the caller's cached actor is out of date here (the services' events tell the
+# other gateway processes): what tags of the caller to evict; logouts forget the token itself.
+CHANGES_ACTOR = {
+    ("accounts", "update_profile"): "user",
+    ("accounts", "update_organization"): "org",
+    ("accounts", "update_branding"): "org",
+    ("portal", "update_preferences"): "org",
+    ("customers", "update_profile"): "contact",
+    ("portal", "remember_contact_language"): "contact",
+}
+LOGOUTS = {("accounts", "logout"): "staff", ("portal", "logout"): "portal"}
+# Staff revocations made through this process: evicted here at once (the reply comes back before
+# the service's event is published); (tag, index of the argument that names it)
+REVOKES = {("portal", "disable_portal"): ("customer", 1), ("portal", "disable_contact"): ("contact", 2)}
+
+
+def after_call(service, method, args):
+    """calls.call's hook: keep this process's cache true to what this request just changed."""
+    if (service, method) not in CHANGES_ACTOR and (service, method) not in LOGOUTS:
+        revoked = REVOKES.get((service, method))
+        if revoked and len(args) > revoked[1]:
+            _cache().evict((revoked[0], str(args[revoked[1]])))
+        return
+    kind = LOGOUTS.get((service, method))
+    if kind and args:
+        _cache().forget(kind, args[0])
+        return
+    tag = CHANGES_ACTOR.get((service, method))
+    actor = g.get("actor") if tag else None
+    if actor:
+        value = actor.get({"user": "user_id", "org": "org_id", "contact": "contact_id"}[tag])
+        if value:
+            _cache().evict((tag, str(value)))
+
+
 def staff_api(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         token = bearer_token()
         if not token:
             raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token> (from /api/v1/login).")
-        signed_in(call("accounts", "authenticate", token))
+        signed_in(authenticate(token))
         return run_idempotently(view, args, kwargs)
     wrapper.takes_idempotency_key = True  # its POSTs: the spec documents the header (api/openapi.py)
     return wrapper
@@ -40,7 +92,7 @@ def staff_page(view):
         if not token:
             return redirect(url_for("staff.login", next=request.full_path))
         try:
-            signed_in(call("accounts", "authenticate", token))
+            signed_in(authenticate(token))
         except ServiceError as exc:
             if exc.status != 401:
                 raise
@@ -56,7 +108,7 @@ def portal_api(view):
         token = bearer_token()
         if not token:
             raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token> (from .../api/v1/login).")
-        g.portal = call("portal", "resolve_session", portal_name, token)
+        g.portal = resolve_session(portal_name, token)
         signed_in(g.portal["actor"])
         return run_idempotently(view, (portal_name, *args), kwargs)
     wrapper.takes_idempotency_key = True
@@ -69,7 +121,7 @@ def portal_page(view):
         token = session.get(PORTAL_KEY, {}).get(portal_name)
         if token:
             try:
-                g.portal = call("portal", "resolve_session", portal_name, token)
+                g.portal = resolve_session(portal_name, token)
                 signed_in(g.portal["actor"])
                 return view(portal_name, *args, **kwargs)
             except ServiceError as exc:

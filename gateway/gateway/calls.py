@@ -15,8 +15,12 @@ def call(service, method, *args, **kwargs):
     cap = _timeout_cap.get()
     if cap is not None:
         kwargs["timeout"] = min(kwargs.get("timeout") or cap, cap)
-    with rpc_span(service, method):
-        return current_app.extensions["portico.rpc"].call(service, method, *args, **kwargs)
+    try:
+        with rpc_span(service, method):
+            return current_app.extensions["portico.rpc"].call(service, method, *args, **kwargs)
+    finally:  # also when it failed: a timed-out update or logout may still have happened
+        from .auth import after_call  # here: auth imports this module
+        after_call(service, method, args)
 
 
 @contextlib.contextmanager

@@ -107,10 +107,13 @@ def translate(text, fallback=None):
     return gettext(fallback) if fallback else text
 
 
-def localized(status, message, fields=None):
-    """(message, fields) as the reader reads them."""
-    message = translate(message, BY_STATUS.get(status) or BY_STATUS[500 if status >= 500 else 400])
+def localized(status, message, fields=None, general=True):
+    """(message, fields) as the reader reads them. `general`: a text the catalogs lack becomes the
+    status's general words (the API, whose `code` keeps the detail); without it (a page's form, where
+    the text is all a person sees) it stays as the service wrote it."""
+    fallback = (BY_STATUS.get(status) or BY_STATUS[500 if status >= 500 else 400]) if general else None
+    message = translate(message, fallback)
     if fields:
-        fields = {name: translate(value, FIELD_FALLBACK) if isinstance(value, str) else value
+        fields = {name: translate(value, FIELD_FALLBACK if general else None) if isinstance(value, str) else value
                   for name, value in fields.items()}
     return message, fields

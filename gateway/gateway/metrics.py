@@ -14,6 +14,9 @@ LATENCY = Histogram("portico_http_request_seconds", "HTTP request latency", ["me
 RPC_LATENCY = Histogram("portico_rpc_seconds", "RPC latency per service and method",
                         ["service", "method", "outcome"],
                         buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+SESSION_CACHE = Counter("portico_session_cache_total",
+                        "Session/token resolutions answered from the gateway's cache (hit), asked of the "
+                        "service (miss), and entries evicted by revocation events (evicted)", ["outcome"])
 
 
 def observe_request(method, route, status, seconds):
@@ -23,6 +26,10 @@ def observe_request(method, route, status, seconds):
 
 def observe_rpc(service, method, seconds, outcome):
     RPC_LATENCY.labels(service, method, outcome).observe(seconds)
+
+
+def observe_session_cache(outcome, count=1):
+    SESSION_CACHE.labels(outcome).inc(count)
 
 
 def render():

@@ -20,6 +20,10 @@ class Settings:
         self.ready_timeout = config.env_float("READY_TIMEOUT", 1.0)
         # how long the gateway trusts the broker's word that a service has (no) consumers; 0: never ask
         self.consumer_check_seconds = config.env_float("GATEWAY_CONSUMER_CHECK_SECONDS", 1.0)
+        # how long a resolved session/token is remembered per process (0: ask every request); the
+        # revocation listener evicts at once on disable, logout, reset (session_cache.py)
+        self.session_cache_seconds = config.env_float("SESSION_CACHE_SECONDS", 5.0)
+        self.session_cache_size = config.env_int("SESSION_CACHE_SIZE", 10000)
         self.secret_key = config.env("SECRET_KEY") or _dev_secret()
         self.secure_cookies = self.public_url.startswith("https://")
         self.services = SERVICES

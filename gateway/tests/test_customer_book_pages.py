@@ -275,3 +275,21 @@ def test_addresses_read_as_their_country_writes_them_and_the_country_is_picked_b
     picker = re.search(r'<select id="billing_address-country".*?</select>', form, re.S).group(0)
     assert re.search(r'<option value="US"\s+selected>Vereinigte Staaten</option>', picker)
     assert '<option value="DE" >Deutschland</option>' in picker or re.search(r'<option value="DE"\s*>Deutschland<', picker)
+
+
+def test_a_refused_postal_code_is_explained_next_to_the_field_in_the_readers_language(client, rpc):
+    from conftest import STAFF
+    rpc.on("accounts", "authenticate", lambda token: dict(STAFF, language="de"))
+    staff(client, rpc)
+
+    def refuse(actor, cid, changes):
+        raise Invalid(message="Some fields are invalid.",
+                      fields={"billing_address.zip": "Not a postal code of US, such as 95014.",
+                              "billing_address.city": "A service's own words."})
+    rpc.on("customers", "update_customer", refuse)
+    form = {"csrf_token": csrf_token(client, "/app/customers/cu-1/edit"), "display_name": "Acme",
+            "billing_address.street": "1 Main St", "billing_address.city": "Portland",
+            "billing_address.zip": "1234", "billing_address.country": "US"}
+    html = client.post("/app/customers/cu-1/edit", data=form).get_data(as_text=True)
+    assert "Keine gültige Postleitzahl (Land: Vereinigte Staaten), etwa 95014." in html
+    assert "A service&#39;s own words." in html  # nothing in the catalogs: as the service wrote it

@@ -64,4 +64,4 @@ def test_a_postal_code_refusal_names_the_country_in_the_readers_language(client,
     refuse(rpc, Invalid(message="Some fields are invalid.",
                         fields={"billing_address.zip": "Not a postal code of DE, such as 26133."}))
     error = post(client, auth, **{"Accept-Language": "de"}).json["error"]
-    assert error["fields"] == {"billing_address.zip": "Keine Postleitzahl aus Deutschland, etwa 26133."}
+    assert error["fields"] == {"billing_address.zip": "Keine gültige Postleitzahl (Land: Deutschland), etwa 26133."}

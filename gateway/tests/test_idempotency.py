@@ -119,12 +119,13 @@ def test_the_portal_api_takes_keys_too(client, rpc, store):
     from .test_customer_book_routes import PORTAL_SESSION
     rpc.on("portal", "resolve_session", lambda name, token: PORTAL_SESSION)
     comments = []
-    rpc.on("billing", "add_comment", lambda actor, kind, doc, body: comments.append(body) or {"id": "c1", **body})
+    rpc.on("billing", "add_comment",
+           lambda actor, kind, doc, body, key=None: comments.append((body, key)) or {"id": "c1", **body})
     headers = {"Authorization": "Bearer portal-token", "Idempotency-Key": "comment-1"}
     for _ in range(2):
         response = client.post("/portal/acme/api/v1/invoices/inv-1/comments", json={"body": "Hi"}, headers=headers)
         assert response.status_code == 201 and response.json["id"] == "c1"
-    assert len(comments) == 1
+    assert comments == [({"body": "Hi"}, "comment-1")]  # run once; billing also keeps the key
 
 
 def test_card_payments_keep_billings_own_keys_and_never_ask_the_store(client, rpc, store):
@@ -207,3 +208,16 @@ def test_a_create_retried_after_a_lost_answer_makes_one_customer_and_invites_onc
     again = client.post("/api/v1/customers", json=body, headers=headers)
     assert again.status_code == 201 and again.json["id"] == "cu-1" and again.json["portal"]["enabled"]
     assert len(made) == 1 and enabled == ["cu-1"]
+
+
+def test_a_recorded_payment_passes_its_key_to_billing(client, rpc, auth, store):
+    """billing records a payment once per key (services/billing tests), so a retry after a lost
+    answer (here: the store forgot it) records nothing twice."""
+    rpc.on("billing", "record_payment", lambda actor, body, key=None: {"id": "pay-1", "key": key})
+    headers = dict(auth, **{"Idempotency-Key": "pay-once"})
+    response = client.post("/api/v1/payments", json={"invoice_id": "inv-1", "amount": "1.00"}, headers=headers)
+    assert response.status_code == 201
+    [(_, _, key)] = rpc.called("billing", "record_payment")
+    assert key == "pay-once"
+    client.post("/api/v1/payments", json={"invoice_id": "inv-1", "amount": "1.00"}, headers=auth)
+    assert len(rpc.called("billing", "record_payment")[1]) == 2  # no key: none passed

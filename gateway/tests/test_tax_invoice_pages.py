@@ -43,3 +43,15 @@ def test_elsewhere_an_invoice_is_an_invoice(client, rpc):
     html = client.get(f"/portal/acme/invoices/{INVOICE['id']}").get_data(as_text=True)
     assert re.search(r"<h1>Invoice " + INVOICE["number"], html) and "data-zatca" not in html
     assert len(rpc.called("accounts", "get_letterhead")) <= 1  # the Pay form's one, no extra call for tax
+
+
+def test_the_invoice_page_shows_the_tax_by_rate_as_its_pdf_does(client, rpc):
+    sign_in(client, rpc, "DE")
+    lines = [dict(INVOICE["line_items"][0]),
+             {"description": "Reisekosten", "quantity": "1", "rate": "120.50", "tax_rate": "7", "amount": "120.50",
+              "tax_amount": "8.44"}]
+    rpc.on("billing", "get_invoice", lambda actor, i, **kw: dict(INVOICE, line_items=lines, tax_total="245.94"))
+    html = client.get(f"/portal/acme/invoices/{INVOICE['id']}").get_data(as_text=True).replace("\u00a0", " ")
+    rows = re.findall(r'<dt class="tax-rate">(.*?)</dt>\s*<dd class="tax-rate">(.*?)</dd>', html, re.S)
+    assert [(label.strip(), amount.strip()) for label, amount in rows] == [
+        ("Tax 7 % on 120,50 €", "8,44 €"), ("Tax 19 % on 1.250,00 €", "237,50 €")]  # en_DE: a German business

@@ -17,6 +17,10 @@ def shots(tmp_path):
 def test_an_arabic_customers_portal_is_right_to_left(stack, api, mail, new_org, new_page, unique, tmp_path):
     owner = new_org("Riyadh Trading")
     token = owner["token"]
+    # a VAT-registered seller in Saudi Arabia: its invoices are simplified tax invoices with the ZATCA code
+    api.json("PATCH", "/api/v1/organization", token, json={
+        "tax_id": "310122393500003", "address": {"street": "King Fahd Rd", "city": "Riyadh", "zip": "12345",
+                                                 "country": "SA"}})
     email = f"noura-{unique}@riyadh.test"
     customer = api.create_customer(token, display_name="شركة الأفق", email=email, currency="SAR", language="ar",
                                    enable_portal=True)
@@ -49,4 +53,8 @@ def test_an_arabic_customers_portal_is_right_to_left(stack, api, mail, new_org, 
     cell = page.locator("td[data-label]").first
     assert cell.evaluate("e => getComputedStyle(e).textAlign") in ("start", "right")
     assert cell.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    expect(page.get_by_role("heading", level=1)).to_contain_text("فاتورة ضريبية مبسطة")  # Simplified Tax Invoice
+    qr = page.locator(".zatca .qr svg")
+    expect(qr).to_be_visible()
+    assert qr.bounding_box()["width"] >= 100  # big enough to scan
     page.screenshot(path=os.path.join(shots(tmp_path), "portal-ar-invoice.png"), full_page=True)

@@ -63,7 +63,8 @@ def _register(doc_type, names):
 
     @staff_api
     def add_comment(doc_id):
-        return jsonify(call("billing", "add_comment", g.actor, doc_type, doc_id, json_body())), 201
+        keyed = (request_key(),) if request_key() is not None else ()  # billing posts it once per key
+        return jsonify(call("billing", "add_comment", g.actor, doc_type, doc_id, json_body(), *keyed)), 201
 
     @staff_api
     def list_share_links(doc_id):
@@ -119,7 +120,10 @@ def list_payments():
 @bp.post("/payments")
 @staff_api
 def record_payment():
-    return jsonify(call("billing", "record_payment", g.actor, json_body())), 201
+    """With an Idempotency-Key billing records the payment once, also when its first answer was lost."""
+    key = request_key()
+    keyed = (key,) if key is not None else ()
+    return jsonify(call("billing", "record_payment", g.actor, json_body(), *keyed)), 201
 
 
 @bp.post("/payments/<payment_id>/refunds")

@@ -5,7 +5,7 @@ from flask import Blueprint, g, jsonify, redirect, request, url_for
 from ..auth import portal_api
 from ..calls import call, json_body, page_args
 from ..errors import ApiError
-from ..idempotency import own_idempotency
+from ..idempotency import own_idempotency, request_key
 from .billing import listing
 
 bp = Blueprint("api_portal_billing", __name__, url_prefix="/portal/<portal_name>/api/v1")
@@ -44,7 +44,8 @@ def _register(doc_type, path, list_method, get_method):
 
     @portal_api
     def add_comment(portal_name, doc_id):
-        return jsonify(call("billing", "add_comment", g.actor, doc_type, doc_id, json_body())), 201
+        keyed = (request_key(),) if request_key() is not None else ()  # billing posts it once per key
+        return jsonify(call("billing", "add_comment", g.actor, doc_type, doc_id, json_body(), *keyed)), 201
 
     @portal_api
     def forward(portal_name, doc_id):

@@ -3,6 +3,7 @@ reader's locale, as in PDFs and emails."""
 from flask_babel import gettext
 
 from portico_kit import addresses
+from portico_kit import money as money_module
 from portico_kit.i18n import N_
 
 from ..i18n import page_language
@@ -52,6 +53,11 @@ def register(app):
     def address_lines_of(address):
         """The address as its country writes it, the country named in the reader's language."""
         return addresses.address_lines(address, page_language())
+
+    @app.template_global("tax_summary")
+    def tax_summary(lines):
+        """A document's tax by rate (portico_kit.money.tax_summary, as on its PDF)."""
+        return money_module.tax_summary(lines)
 
     @app.template_global("countries")
     def countries():

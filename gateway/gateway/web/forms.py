@@ -1,12 +1,16 @@
 """Turning service errors into form errors next to their fields."""
 from portico_kit.errors import ServiceError
 
+from ..error_text import localized
+
 
 def field_errors(exc: ServiceError):
-    """{field: message}; a top-level message goes under "_form"."""
-    errors = dict(exc.fields or {})
+    """{field: message} in the reader's language where the catalogs have it (error_text, as the API
+    answers; a text they lack stays as the service wrote it); a top-level message goes under "_form"."""
+    message, fields = localized(exc.status, exc.message, exc.fields, general=False)
+    errors = dict(fields or {})
     if not errors or exc.code not in ("validation_failed",):
-        errors.setdefault("_form", exc.message)
+        errors.setdefault("_form", message)
     return errors
 
 

@@ -83,3 +83,24 @@ def card_chargeable(value, currency):
     if currency_digits(currency) == 3:
         units -= units % CARD_STEP_THREE_DECIMALS
     return from_minor_units(units, currency)
+
+
+def tax_summary(lines):
+    """[{rate, base, tax}] (decimal strings) per tax rate of a document's lines, lowest rate first;
+    a rate of 0 is included when other rates exist (the summary then shows what was not taxed), and
+    nothing when no line is taxed. The same on the pages and the PDFs."""
+    def number(value):
+        try:
+            return Decimal(str(value if value not in (None, "") else 0))
+        except InvalidOperation:
+            return Decimal(0)
+    rates = {}
+    for line in lines or []:
+        rate = number(line.get("tax_rate")).normalize()
+        entry = rates.setdefault(rate, {"rate": format(rate, "f"), "base": Decimal(0), "tax": Decimal(0)})
+        entry["base"] += number(line.get("amount"))
+        entry["tax"] += number(line.get("tax_amount"))
+    if set(rates) <= {Decimal(0)}:
+        return []
+    return [dict(entry, base=format(entry["base"], "f"), tax=format(entry["tax"], "f"))
+            for _, entry in sorted(rates.items())]

@@ -59,6 +59,8 @@ class PasswordResets:
         self.db.execute(update(PasswordReset).where(PasswordReset.user_id == user.id,
                                                     PasswordReset.used_at.is_(None)).values(used_at=now))
         self.db.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+        self.events(events.STAFF_SESSIONS_ENDED, events.sessions_ended_payload(user.id, "password_reset"),
+                    org_id=user.org_id)
         self.db.execute(delete(LoginFailure).where(LoginFailure.email == user.email,
                                                    LoginFailure.kind == "login"))
         user.last_login_at = now

@@ -97,7 +97,11 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets, BrandingSet
 
     @rpc
     def logout(self, token):
-        self.db.execute(delete(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+        row = self.db.get(ApiToken, token_hash(token)) if token else None
+        if row is not None:
+            self.db.delete(row)
+            self.events(events.STAFF_SESSIONS_ENDED, events.sessions_ended_payload(row.user_id, "logout"),
+                        org_id=row.org_id)
         self.db.commit()
         return {"ok": True}
 
@@ -135,6 +139,7 @@ class AccountsService(HealthMixin, OutboxRelayMixin, PasswordResets, BrandingSet
         user = self._user(actor)
         for key, value in load(ProfileSchema(), data, partial=True).items():
             setattr(user, key, value)
+        self.events(events.USER_UPDATED, events.user_updated_payload(user), actor=public(actor))
         self.db.commit()
         return user_dict(user)
 

@@ -14,6 +14,7 @@ from accounts.password_reset import RESET_THROTTLE
 from accounts.service import AccountsService
 
 RECEIVED = []
+ENDED = []  # staff_sessions_ended and user_updated: what the gateway evicts its cached tokens on
 
 
 class Collector:
@@ -23,10 +24,19 @@ class Collector:
     def on_reset(self, event):
         RECEIVED.append(event)
 
+    @event_handler("accounts", "staff_sessions_ended")
+    def on_sessions_ended(self, event):
+        ENDED.append(event)
+
+    @event_handler("accounts", "user_updated")
+    def on_user_updated(self, event):
+        ENDED.append(event)
+
 
 @pytest.fixture
 def system(start_service, container_factory, rabbit_config, rpc_client):
     RECEIVED.clear()
+    ENDED.clear()
     _, config = start_service(AccountsService, "accounts")
     container_factory(Collector, rabbit_config).start()
     accounts = rpc_client("accounts")
@@ -126,3 +136,31 @@ def test_requests_are_throttled_per_email_known_or_not(system):
             accounts.request_password_reset({"email": email})
     # sign-in failures are counted apart: reset requests never lock anyone out of signing in
     assert accounts.login({"email": "owner@acme.test", "password": "correct horse"})["token"]
+
+
+def ended(count):
+    for _ in range(100):
+        if len(ENDED) >= count:
+            return ENDED
+        eventlet.sleep(0.05)
+    raise AssertionError(f"expected {count} events, got {len(ENDED)}")
+
+
+def test_ending_tokens_and_changing_ones_profile_are_published_for_the_gateway(system):
+    accounts, owner = system["accounts"], system["owner"]
+    user_id, org_id = owner["user"]["id"], owner["organization"]["id"]
+    accounts.logout("no-such-token")  # nothing ended: nothing published
+    second = accounts.login({"email": "owner@acme.test", "password": "correct horse"})["token"]
+    accounts.logout(second)
+    [event] = ended(1)
+    assert (event["event_type"], event["data"], event["org_id"]) == \
+        ("staff_sessions_ended", {"user": {"id": user_id}, "reason": "logout"}, org_id)
+
+    accounts.update_profile(accounts.authenticate(owner["token"]), {"language": "de"})
+    event = ended(2)[1]
+    assert event["event_type"] == "user_updated" and event["data"]["user"]["language"] == "de"
+
+    accounts.request_password_reset({"email": "owner@acme.test"})
+    accounts.reset_password(token_of(resets()[0]), {"password": "battery staple"})
+    event = ended(3)[2]
+    assert event["event_type"] == "staff_sessions_ended" and event["data"]["reason"] == "password_reset"

@@ -116,7 +116,8 @@ class NumberSequence(Base):
 class Payment(Base):
     __tablename__ = "payments"
     __table_args__ = (Index("ix_payments_org_customer", "org_id", "customer_id"),
-                      UniqueConstraint("charge_id", name="uq_payments_charge_id"))
+                      UniqueConstraint("charge_id", name="uq_payments_charge_id"),
+                      UniqueConstraint("org_id", "request_key", name="uq_payments_request_key"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(String(36))
@@ -138,6 +139,8 @@ class Payment(Base):
     charge_id: Mapped[str | None] = mapped_column(String(100))
     provider: Mapped[str | None] = mapped_column(String(20))  # test | stripe, for card payments
     amount_refunded: Mapped[object] = mapped_column(MONEY, default=0, server_default="0")
+    # a staff-recorded payment's Idempotency-Key (per staff user): the same key records it once
+    request_key: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     invoice: Mapped[Invoice] = relationship(back_populates="payments")
@@ -265,7 +268,8 @@ class PaymentAttempt(Base):
 
 class Comment(Base):
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_doc", "org_id", "doc_type", "doc_id"),)
+    __table_args__ = (Index("ix_comments_doc", "org_id", "doc_type", "doc_id"),
+                      UniqueConstraint("org_id", "request_key", name="uq_comments_request_key"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(String(36))
@@ -275,6 +279,8 @@ class Comment(Base):
     author_kind: Mapped[str] = mapped_column(String(10))  # staff | customer
     author_name: Mapped[str] = mapped_column(String(200))
     author_id: Mapped[str | None] = mapped_column(String(36))
+    # the Idempotency-Key it was posted with (per author): the same key posts it once
+    request_key: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

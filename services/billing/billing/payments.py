@@ -88,17 +88,32 @@ def load_payment(data):
 class PaymentsMixin:
 
     @rpc
-    def record_payment(self, actor, data):
-        """Staff record a payment received (cash, transfer ...) against a sent invoice."""
+    def record_payment(self, actor, data, idempotency_key=None):
+        """Staff record a payment received (cash, transfer ...) against a sent invoice. With the
+        client's Idempotency-Key, a retry (its first answer lost: a 503 or 504 that in fact
+        recorded it) answers the payment recorded with it instead of recording a second one."""
         org_id = require_staff(actor)
         data = load(RecordPaymentSchema(), data)
+        key = f"{actor.get('user_id') or ''}:{str(idempotency_key)[:255]}" if idempotency_key else None
+        if key is not None:
+            made = self._recorded_with(org_id, key)
+            if made is not None:
+                return made
         invoice = self._invoice(actor, data["invoice_id"], lock=True)
         if invoice.customer_id != data["customer_id"]:
             raise NotFound(code="invoice_not_found", message="This customer has no such invoice.")
         check_payable(invoice, data["amount"])
         day = today(actor)
-        payment = self._new_payment(org_id, invoice, data["amount"], date=data.get("date") or day,
-                                    mode=data["mode"], reference=data.get("reference") or "", source="staff")
+        try:
+            payment = self._new_payment(org_id, invoice, data["amount"], date=data.get("date") or day,
+                                        mode=data["mode"], reference=data.get("reference") or "", source="staff",
+                                        request_key=key)
+        except IntegrityError:  # the same key at the same moment: the other call recorded it
+            self.db.rollback()
+            made = self._recorded_with(org_id, key) if key is not None else None
+            if made is None:
+                raise
+            return made
         self.events(events.PAYMENT_RECORDED,
                     events.payment_payload(payment, invoice, day, request_review=data.get("request_review")),
                     actor=public(actor))
@@ -206,6 +221,12 @@ class PaymentsMixin:
                              "balance_due": money.fmt(invoice.balance_due, invoice.currency)})
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _recorded_with(self, org_id, key):
+        payment = self.db.scalars(select(Payment).where(Payment.org_id == org_id, Payment.request_key == key)).first()
+        answer = payment_dict(payment) if payment is not None else None
+        self.db.commit()
+        return answer
 
     def _new_payment(self, org_id, invoice, amount, **fields):
         payment = Payment(org_id=org_id, invoice_id=invoice.id, invoice_number=invoice.number,

@@ -22,6 +22,20 @@ def test_staff_and_customer_comment_on_a_sent_invoice(system):
     assert second["actor"]["kind"] == "customer" and first["actor"]["kind"] == "staff"
 
 
+def test_a_comment_retried_with_the_same_key_is_posted_once(system):
+    """Its first answer may be lost after billing posted it: the retry with the client's
+    Idempotency-Key answers that comment (no second comment, no second event, so no second email)."""
+    invoice = new_invoice(system)
+    first = system.billing.add_comment(system.me, "invoice", invoice["id"], {"text": "Paying Friday."}, "c-1")
+    again = system.billing.add_comment(system.me, "invoice", invoice["id"], {"text": "Paying Friday."}, "c-1")
+    assert again == first
+    staff = system.billing.add_comment(system.staff, "invoice", invoice["id"], {"text": "Thanks"}, "c-1")  # another author
+    unkeyed = system.billing.add_comment(system.me, "invoice", invoice["id"], {"text": "Paying Friday."})
+    listed = system.billing.list_comments(system.me, "invoice", invoice["id"])
+    assert [c["id"] for c in listed] == [first["id"], staff["id"], unkeyed["id"]]
+    assert len(events_of(system.received, "comment_added", count=3)) == 3
+
+
 def test_comment_rules(system):
     quote = new_quote(system)
     draft = new_quote(system, send=False)

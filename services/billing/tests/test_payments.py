@@ -63,6 +63,24 @@ def test_record_payment_moves_balance_and_status_and_publishes(system):
     assert system.billing.list_payments(system.neighbour)["total"] == 0
 
 
+def test_a_recorded_payment_retried_with_the_same_key_is_recorded_once(system):
+    """Its first answer may be lost (a broker restart, a timeout) after billing recorded it: the
+    retry with the client's Idempotency-Key answers that payment instead of recording a second."""
+    invoice = new_invoice(system)  # 1190.00
+    body = {"customer_id": "cust-1", "invoice_id": invoice["id"], "amount": "100.00", "mode": "cash"}
+    first = system.billing.record_payment(system.staff, body, "pay-1")
+    again = system.billing.record_payment(system.staff, body, "pay-1")
+    assert again == first
+    after = system.billing.get_invoice(system.staff, invoice["id"])
+    assert after["balance_due"] == "1090.00" and [p["id"] for p in after["payments"]] == [first["id"]]
+    assert len(events_of(system.received, "payment_recorded")) == 1
+    other = system.billing.record_payment(system.staff, body, "pay-2")  # another key: another payment
+    unkeyed = system.billing.record_payment(system.staff, body)
+    assert len({first["id"], other["id"], unkeyed["id"]}) == 3
+    assert system.billing.get_invoice(system.staff, invoice["id"])["balance_due"] == "890.00"
+    assert "request_key" not in first
+
+
 @pytest.mark.parametrize("data, field", [
     ({"amount": "0", "mode": "cash"}, "amount"),
     ({"amount": "-5.00", "mode": "cash"}, "amount"),

@@ -5,7 +5,6 @@ Each builder returns a `Source`: the template, its context, the file name, and t
 context that decides the cache key (the logo by its hash, not its bytes).
 """
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from markupsafe import Markup
 
@@ -13,6 +12,7 @@ from portico_kit import i18n, zatca
 from portico_kit.errors import Invalid
 from portico_kit.i18n import N_
 from portico_kit.l10n import Formatter, direction, pick_language
+from portico_kit.money import tax_summary
 
 DOCUMENT_FIELDS = ("id", "number", "status", "date", "due_date", "expiry_date", "currency", "subtotal", "tax_total",
                    "total", "amount_paid", "balance_due", "notes", "customer_id", "sent_at", "created_at")
@@ -64,28 +64,6 @@ def reading(customer, org):
     language = pick_language(customer.get("language"), org.get("language"))
     return {"lang": language, "direction": direction(language),
             "fmt": Formatter(language, org.get("country"), org.get("timezone"))}
-
-
-def _decimal(value):
-    try:
-        return Decimal(str(value if value not in (None, "") else 0))
-    except InvalidOperation:
-        return Decimal(0)
-
-
-def tax_summary(lines):
-    """[{rate, base, tax}] per tax rate of the lines, lowest rate first (a rate of 0 included when
-    other rates exist: the summary then shows what was not taxed)."""
-    rates = {}
-    for line in lines:
-        rate = _decimal(line.get("tax_rate")).normalize()
-        entry = rates.setdefault(rate, {"rate": format(rate, "f"), "base": Decimal(0), "tax": Decimal(0)})
-        entry["base"] += _decimal(line.get("amount"))
-        entry["tax"] += _decimal(line.get("tax_amount"))
-    if set(rates) == {Decimal(0)}:
-        return []
-    return [dict(entry, base=format(entry["base"], "f"), tax=format(entry["tax"], "f"))
-            for _, entry in sorted(rates.items())]
 
 
 def zatca_qr(org, doc):

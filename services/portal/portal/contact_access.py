@@ -1,11 +1,12 @@
 """Portal access of one contact person: staff turn it off (sessions end at once) and on again."""
 from sqlalchemy import delete, update
 
-from portico_kit.actors import require_staff
+from portico_kit.actors import public, require_staff
 from portico_kit.errors import Conflict, Invalid, NotFound
 from portico_kit.rpc import rpc
 from portico_kit.timeutil import utcnow
 
+from . import events
 from .models import Invitation, PasswordReset, PortalAccess, PortalContact, PortalSession
 from .schemas import portal_contact_dict
 
@@ -25,6 +26,9 @@ class ContactAccess:
                         .values(revoked_at=now))
         self.db.execute(update(PasswordReset).where(PasswordReset.contact_id == login.contact_id,
                                                     PasswordReset.used_at.is_(None)).values(used_at=now))
+        self.events(events.PORTAL_SESSIONS_ENDED,
+                    events.sessions_ended_payload(login.customer_id, login.contact_id, "contact_disabled"),
+                    actor=public(actor))
         self.db.commit()
         return {"contact": portal_contact_dict(login)}
 

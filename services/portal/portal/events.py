@@ -13,6 +13,14 @@ PORTAL_INVITATION_CREATED = "portal_invitation_created"
 PORTAL_INVITATION_ACCEPTED = "portal_invitation_accepted"
 PORTAL_SIGNED_IN = "portal_signed_in"
 PORTAL_PASSWORD_RESET_REQUESTED = "portal_password_reset_requested"
+# sessions stopped working (logout, contact disabled or removed, password reset): the gateway
+# evicts its cached sessions at once (the whole customer's with no contact)
+PORTAL_SESSIONS_ENDED = "portal_sessions_ended"
+
+
+def sessions_ended_payload(customer_id, contact_id, reason):
+    return {"customer": {"id": customer_id}, "contact": {"id": contact_id} if contact_id else None,
+            "reason": reason}
 
 
 def contact_language(prefs, access, contact):
@@ -77,6 +85,8 @@ class EventHandlers:
         if first_delivery(self.db, ProcessedEvent, event, "on_customers_customer_deleted"):
             customer_id = event["data"]["customer"]["id"]
             self.db.execute(delete(PortalSession).where(PortalSession.customer_id == customer_id))
+            self.events(PORTAL_SESSIONS_ENDED, sessions_ended_payload(customer_id, None, "customer_deleted"),
+                        org_id=event.get("org_id"))
             self.db.execute(delete(Invitation).where(Invitation.customer_id == customer_id))
             self.db.execute(delete(PasswordReset).where(PasswordReset.contact_id.in_(
                 select(PortalContact.contact_id).where(PortalContact.customer_id == customer_id))))
@@ -87,7 +97,7 @@ class EventHandlers:
     @on_event("customers", "contact_deleted")
     def on_customers_contact_deleted(self, event):
         if first_delivery(self.db, ProcessedEvent, event, "on_customers_contact_deleted"):
-            self._remove_login(event["data"]["contact"]["id"])
+            self._remove_login(event["data"]["contact"]["id"], event.get("org_id"))
             self.db.commit()
 
     @on_event("customers", "contact_updated")
@@ -98,13 +108,17 @@ class EventHandlers:
             login = self.db.get(PortalContact, contact["id"])
             if login is not None:
                 if (contact.get("email") or "").lower() != login.email:
-                    self._remove_login(login.contact_id)
+                    self._remove_login(login.contact_id, event.get("org_id"))
                 else:
                     login.name = contact.get("name") or login.name
                     login.language = contact.get("language")
             self.db.commit()
 
-    def _remove_login(self, contact_id):
+    def _remove_login(self, contact_id, org_id):
+        login = self.db.get(PortalContact, contact_id)
+        if login is not None:
+            self.events(PORTAL_SESSIONS_ENDED, sessions_ended_payload(login.customer_id, contact_id, "contact_removed"),
+                        org_id=org_id or login.org_id)
         self.db.execute(delete(PortalSession).where(PortalSession.contact_id == contact_id))
         self.db.execute(delete(Invitation).where(Invitation.contact_id == contact_id))
         self.db.execute(delete(PasswordReset).where(PasswordReset.contact_id == contact_id))

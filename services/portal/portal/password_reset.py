@@ -75,6 +75,9 @@ class PasswordResets:
                                                  Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
                         .values(revoked_at=now))
         self.db.execute(delete(PortalSession).where(PortalSession.contact_id == contact.contact_id))
+        self.events(events.PORTAL_SESSIONS_ENDED,
+                    events.sessions_ended_payload(contact.customer_id, contact.contact_id, "password_reset"),
+                    org_id=contact.org_id)
         self.db.execute(delete(LoginFailure).where(LoginFailure.org_id == prefs.org_id,
                                                    LoginFailure.email == contact.email,
                                                    LoginFailure.kind == "login"))

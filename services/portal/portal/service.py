@@ -287,7 +287,12 @@ class PortalService(HealthMixin, OutboxRelayMixin, events.EventHandlers, Activit
 
     @rpc
     def logout(self, token):
-        self.db.execute(delete(PortalSession).where(PortalSession.token_hash == token_hash(token)))
+        session = self.db.get(PortalSession, token_hash(token)) if token else None
+        if session is not None:
+            self.db.delete(session)
+            self.events(events.PORTAL_SESSIONS_ENDED,
+                        events.sessions_ended_payload(session.customer_id, session.contact_id, "logout"),
+                        org_id=session.org_id)
         self.db.commit()
         return {"ok": True}
 

@@ -23,6 +23,10 @@ class Collector:
     def on_signed_in(self, event):
         RECEIVED.append(event)
 
+    @event_handler("portal", "portal_sessions_ended")
+    def on_sessions_ended(self, event):
+        RECEIVED.append(event)
+
 
 @pytest.fixture
 def received():

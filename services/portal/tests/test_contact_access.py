@@ -119,6 +119,9 @@ def test_disable_one_contact_ends_its_sessions_and_login_only(system, book, rece
     assert result["contact"]["status"] == "disabled" and result["contact"]["disabled_at"]
     with pytest.raises(Unauthorized):
         portal.resolve_session(name, ann_session)
+    [ended] = wait_for(received, "portal_sessions_ended")  # the gateway evicts its cached sessions on it
+    assert ended["data"] == {"customer": {"id": customer["id"]}, "contact": {"id": ann["id"]},
+                             "reason": "contact_disabled"}
     with pytest.raises(Forbidden) as err:
         portal.login(name, {"email": "ann@bikes.test", "password": "bike shed 42"})
     assert err.value.code == "portal_disabled"
@@ -134,6 +137,12 @@ def test_disable_one_contact_ends_its_sessions_and_login_only(system, book, rece
     result = portal.enable_contact(STAFF, customer["id"], ann["id"])
     assert result["contact"]["status"] == "active" and result["invited"] == []
     assert portal.login(name, {"email": "ann@bikes.test", "password": "bike shed 42"})["token"]
+
+    portal.logout(bob_session)
+    ended = wait_for(received, "portal_sessions_ended", 2)[-1]
+    assert ended["data"]["contact"] == {"id": bob["id"]} and ended["data"]["reason"] == "logout"
+    with pytest.raises(Unauthorized):
+        portal.resolve_session(name, bob_session)
 
 
 def test_disable_an_invited_contact_revokes_the_invitation_and_enable_sends_a_new_one(system, book, received):
