@@ -33,6 +33,9 @@ KNOWN = [
     N_("Send Authorization: Bearer <token> (from .../api/v1/login)."),
     N_("Unknown fields."), N_("Expected a JSON object."),
     N_("A customer needs an email address to get portal access."),
+    # billing's number fields (schemas.DecimalString): what to type, not how it is parsed
+    N_("Enter an amount like 12.50."), N_("Enter a quantity like 2 or 1.5."), N_("Enter a percentage like 19 or 7.5."),
+    N_("Enter hours like 1.5."), N_("Enter a number like 12.50."),
     # marshmallow's field messages, as every service's schemas send them
     N_("Unknown field."), N_("Missing data for required field."), N_("Field may not be null."),
     N_("Not a valid string."), N_("Not a valid email address."), N_("Not a valid integer."),

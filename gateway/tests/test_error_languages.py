@@ -65,3 +65,9 @@ def test_a_postal_code_refusal_names_the_country_in_the_readers_language(client,
                         fields={"billing_address.zip": "Not a postal code of DE, such as 26133."}))
     error = post(client, auth, **{"Accept-Language": "de"}).json["error"]
     assert error["fields"] == {"billing_address.zip": "Keine gültige Postleitzahl (Land: Deutschland), etwa 26133."}
+
+
+def test_what_to_type_in_a_number_field_is_said_in_the_readers_language(client, rpc, auth):
+    refuse(rpc, Invalid(message="Some fields are invalid.", fields={"rate": "Enter an amount like 12.50."}))
+    error = post(client, auth, **{"Accept-Language": "fr"}).json["error"]
+    assert error["fields"] == {"rate": "Saisissez un montant comme 12.50."}  # the example as the field takes it

@@ -9,7 +9,7 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 # Numeric(15, 3) holds 12 digits before the point: anything larger cannot be stored exactly
 MAX_MONEY = Decimal("999999999999.999")
-MONEY_EXAMPLE = "Must be a decimal number, as a string (e.g. \"12.50\")."
+MONEY_EXAMPLE = "Enter a number like 12.50."  # schemas.DecimalString says what kind of number it wants
 
 
 def parse_decimal(value, places=2, minimum=Decimal(0), maximum=None, positive=False):

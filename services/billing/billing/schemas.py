@@ -17,26 +17,29 @@ BILLING_METHODS = ("fixed_cost", "hourly")
 class DecimalString(fields.Field):
     """A decimal as a string (a JSON number is taken through its shortest repr); never a float."""
 
-    def __init__(self, places=2, minimum=Decimal(0), maximum=None, positive=False, **kwargs):
+    def __init__(self, places=2, minimum=Decimal(0), maximum=None, positive=False, example=None, **kwargs):
         super().__init__(**kwargs)
         self.places, self.minimum, self.maximum, self.positive = places, minimum, maximum, positive
+        self.example = example  # what a person is asked to type when it is not a number at all
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
             return money.parse_decimal(value, places=self.places, minimum=self.minimum,
                                        maximum=self.maximum, positive=self.positive)
         except ValueError as exc:
-            raise ValidationError(str(exc))
+            message = str(exc)
+            raise ValidationError(self.example if self.example and message == money.MONEY_EXAMPLE else message)
 
 
 def money_field(positive=False, places=None, **kwargs):
     """An amount: its decimals are checked against the currency once that is known
     (money.check_digits: 422 invalid_amount); `places` caps them where no currency applies."""
-    return DecimalString(places=places, maximum=money.MAX_MONEY, positive=positive, **kwargs)
+    return DecimalString(places=places, maximum=money.MAX_MONEY, positive=positive,
+                         example="Enter an amount like 12.50.", **kwargs)
 
 
 def percent_field(**kwargs):
-    return DecimalString(places=4, maximum=Decimal(100), **kwargs)
+    return DecimalString(places=4, maximum=Decimal(100), example="Enter a percentage like 19 or 7.5.", **kwargs)
 
 
 class StrictInteger(fields.Integer):
@@ -59,7 +62,8 @@ class StrictDate(fields.Date):
 
 class LineItemSchema(StrictSchema):
     description = text(2000, required=True, allow_blank=False)
-    quantity = DecimalString(places=4, positive=True, maximum=Decimal("99999999"), required=True)
+    quantity = DecimalString(places=4, positive=True, maximum=Decimal("99999999"), required=True,
+                             example="Enter a quantity like 2 or 1.5.")
     rate = money_field(required=True)
     discount = percent_field(allow_none=True)
     tax_rate = percent_field(allow_none=True)
@@ -150,12 +154,13 @@ class ProjectSchema(StrictSchema):
     # a project has no currency of its own: its rates hold what storage holds
     fixed_cost = money_field(allow_none=True, places=money.MAX_DIGITS)
     hourly_rate = money_field(allow_none=True, places=money.MAX_DIGITS)
-    budget_hours = DecimalString(places=2, maximum=Decimal("99999999"), allow_none=True)
+    budget_hours = DecimalString(places=2, maximum=Decimal("99999999"), allow_none=True, example="Enter hours like 1.5.")
 
 
 class TimeEntrySchema(StrictSchema):
     date = StrictDate(required=True)
-    hours = DecimalString(places=2, positive=True, maximum=Decimal(24), required=True)
+    hours = DecimalString(places=2, positive=True, maximum=Decimal(24), required=True,
+                          example="Enter hours like 1.5.")
     description = text(2000, allow_none=True)
     billable = StrictBoolean(required=True)
     billed = StrictBoolean(allow_none=True)

@@ -220,3 +220,17 @@ def test_numbers_stay_unique_when_invoices_are_created_at_once(make_system, db_u
     results = fire_together(system, [create] * 6)
     assert all(isinstance(r, dict) for r in results), results
     assert sorted(r["number"] for r in results) == [f"INV-{n:06d}" for n in range(1, 7)]
+
+
+def test_a_number_that_is_not_one_says_what_to_type(system):
+    """People read these next to the field: an example of what to type, not how it is parsed."""
+    with pytest.raises(Invalid) as err:
+        system.billing.create_invoice(system.staff, {"customer_id": "cust-1", "line_items": [
+            dict(LINE, rate="twelve", quantity="a few", tax_rate="high")]})
+    fields = err.value.fields
+    assert fields["line_items.0.rate"] == "Enter an amount like 12.50."
+    assert fields["line_items.0.quantity"] == "Enter a quantity like 2 or 1.5."
+    assert fields["line_items.0.tax_rate"] == "Enter a percentage like 19 or 7.5."
+    with pytest.raises(Invalid) as err:  # the other limits keep their own words
+        system.billing.create_invoice(system.staff, {"customer_id": "cust-1", "line_items": [dict(LINE, rate="-1")]})
+    assert err.value.fields["line_items.0.rate"] == "Must be 0 or more."
