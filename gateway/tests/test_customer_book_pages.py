@@ -192,6 +192,31 @@ def test_profile_page_is_a_form_when_editing_is_allowed(client, rpc):
     assert response.status_code == 422 and 'id="contact-first_name-error"' in response.get_data(as_text=True)
 
 
+def test_my_details_ships_to_the_billing_address_and_names_a_missing_line(client, rpc):
+    portal_signed_in(client, rpc, {"profile_edit": True})
+    html = client.get("/portal/acme/profile").get_data(as_text=True)
+    assert 'name="shipping_address.same"' in html and "Same as the billing address" in html
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    rpc.on("customers", "update_profile", lambda actor, body: body)
+    client.post("/portal/acme/profile", data={
+        "csrf_token": token, "billing_address.street": "9 Elm Rd", "billing_address.city": "Shelbyville",
+        "billing_address.country": "US", "contact.first_name": "Bob", "shipping_address.same": "1",
+        "shipping_address.street": "left over from before"})
+    [(_, body)] = rpc.called("customers", "update_profile")
+    assert body["shipping_address"] == body["billing_address"] == {
+        "street": "9 Elm Rd", "city": "Shelbyville", "country": "US"}
+
+    def half_filled(actor, body):
+        raise Invalid(message="Some fields are invalid.",
+                      fields={"billing_address.city": "Missing data for required field."})
+    rpc.on("customers", "update_profile", half_filled)
+    response = client.post("/portal/acme/profile", data={"csrf_token": token, "billing_address.street": "9 Elm Rd",
+                                                          "contact.first_name": "Bob", "shipping_address.same": "1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="billing_address-city-error">City is required.<' in html
+    assert 'name="shipping_address.same" value="1" checked' in html  # the tick stays
+
+
 def test_profile_page_is_read_only_when_editing_is_off(client, rpc):
     portal_signed_in(client, rpc, {"profile_edit": False})
     html = client.get("/portal/acme/profile").get_data(as_text=True)

@@ -76,7 +76,8 @@ def test_the_customer_changes_the_billing_address_and_staff_see_it(stack, api, m
     # a half address is refused next to the field, and nothing is lost
     customer.get_by_role("group", name="Shipping address").get_by_label("City").fill("Lyon")
     customer.get_by_role("button", name="Save my details").click()
-    expect(customer.locator("#shipping_address-street-error")).to_be_visible()
+    expect(customer.locator("#shipping_address-street-error")).to_have_text("Street is required.")  # names the line
+    expect(customer.locator("#shipping_address-country-error")).to_have_text("Country is required.")
     expect(customer.get_by_role("group", name="Shipping address").get_by_label("City")).to_have_value("Lyon")
 
     # staff: the new address is on the customer's page at once
@@ -87,6 +88,15 @@ def test_the_customer_changes_the_billing_address_and_staff_see_it(stack, api, m
     expect(staff.locator('[data-field="po_number"]')).to_have_text("PO-7781")
     expect(staff.locator("#shipping-address")).to_have_text("—")
     expect(staff.get_by_role("cell", name="+33 4 91 00 00 00")).to_be_visible()
+
+    # "same as the billing address": its own lines step aside, and the billing one is copied
+    shipping = customer.get_by_role("group", name="Shipping address")
+    shipping.get_by_label("Same as the billing address").check()
+    expect(shipping.get_by_label("City")).to_be_hidden()
+    customer.get_by_role("button", name="Save my details").click()
+    expect(customer.get_by_text("Your details are saved.")).to_be_visible()
+    staff.goto(customer_url)
+    expect(staff.locator("#shipping-address")).to_contain_text("13002 Marseille")
 
 
 def test_my_details_are_read_only_when_editing_is_off(stack, api, mail, new_org, new_page, unique):

@@ -12,7 +12,10 @@ ADDRESS_PARTS = ("attention", "street", "street2", "city", "state", "zip", "coun
 
 def address_from_form(form, prefix):
     """An address dict; None when every part is blank (no address). Blank optional parts are left
-    out, blank required ones too, so the service names what is missing."""
+    out, blank required ones too, so the service names what is missing. "Same as the billing
+    address" ticked: the shipping address is a copy of the billing one (its own lines are ignored)."""
+    if prefix == "shipping_address" and form.get("shipping_address.same") == "1":
+        return address_from_form(form, "billing_address")
     parts = {part: optional(form, f"{prefix}.{part}") for part in ADDRESS_PARTS}
     if not any(parts.values()):
         return None
