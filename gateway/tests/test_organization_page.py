@@ -48,7 +48,7 @@ def test_errors_are_shown_next_to_their_fields_with_what_was_typed(client, rpc):
         "timezone": "UTC", "csrf_token": csrf_token(client, "/app/settings/organization")})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Unknown currency." in html and "Missing data for required field." in html and 'value="XXY"' in html
+    assert "Unknown currency." in html and "Country is required." in html and 'value="XXY"' in html
 
 
 def test_the_form_needs_its_csrf_token(client, rpc):
