@@ -4,7 +4,7 @@ nameko 2.x offers no public way to change a started ClusterRpcProxy's reply time
 set the context data of its calls, or to build a MethodProxy with a message expiration; the
 gateway needs all three. Private attributes used: `ClusterRpcProxy._reply_listener` (its
 `queue_consumer.timeout`) and `ClusterProxy._worker_ctx`, `ClusterProxy._reply_listener`.
-`check()` asserts they exist, and gateway/tests/test_nameko_proxy.py fails loudly if a nameko
+`check()` asserts they exist, and gateway/tests/test_rpc_client.py fails loudly if a nameko
 upgrade renames them, instead of every call failing in production.
 """
 from nameko.exceptions import RpcTimeout
