@@ -7,6 +7,7 @@ a time per process (RENDER_THREADS) keeps Pango single-threaded; replicas are ho
 """
 import base64
 import hashlib
+import logging
 import os
 import re
 from decimal import Decimal, InvalidOperation
@@ -32,6 +33,12 @@ LETTER_COUNTRIES = {"us", "usa", "united states", "united states of america", "c
                     "pr", "puerto rico", "sv", "el salvador", "ni", "nicaragua", "pe", "peru"}
 STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 _slots = eventlet.semaphore.Semaphore(config.render_threads())
+# WeasyPrint runs in a tpool OS thread, where logging's (green, monkey-patched) locks must not be
+# contended: a progress line logged there while the service logged too once hung the whole
+# service ("greenlet.error: Cannot switch to a different thread"). Its INFO progress steps are
+# not worth that; warnings and errors (rare) still reach the log.
+for _name in ("weasyprint", "weasyprint.progress", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 # Every document is written in its reader's language (the customer's, else the organization's):
