@@ -72,20 +72,18 @@ class PrivateRabbit:
             return
         self.ctl("stop", os.path.join(self.dir, "pid"))
         self.running = False
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            except OSError:
-                return
-            time.sleep(0.2)
+        self._wait_closed()
 
     def kill(self):
         """SIGKILL the node's Erlang VM: a machine lost, no goodbye to its peers or clients."""
         with open(os.path.join(self.dir, "pid")) as fh:
             os.kill(int(fh.read().strip()), 9)
         self.running = False
-        deadline = time.monotonic() + 30
+        self._wait_closed()
+
+    def _wait_closed(self, timeout=30):
+        """Until nothing listens on the node's port any more (its process is gone)."""
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
